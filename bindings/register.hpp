@@ -1,0 +1,14 @@
+// Declarations shared by the binding files. bindings/ holds conversion only, no logic.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace cxkit_bind {
+namespace py = pybind11;
+
+void register_errors(py::module_& m);
+void register_event_log(py::module_& m);
+void register_table(py::module_& m);
+void register_calendar(py::module_& m);
+void register_io(py::module_& m);
+}  // namespace cxkit_bind

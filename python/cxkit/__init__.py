@@ -1,0 +1,12 @@
+"""cxkit: customer-success analytics — journeys, moments of truth, churn risk, feedback patterns.
+
+The C++ core does the work (``cxkit._core``); this package gives it a pandas-first face.
+"""
+from cxkit import _core
+from cxkit.calendar import Calendar
+from cxkit.event_log import EventLog
+from cxkit.io import read_csv, read_xes
+
+__version__: str = _core.__version__
+
+__all__ = ["Calendar", "EventLog", "read_csv", "read_xes", "__version__"]

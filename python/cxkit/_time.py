@@ -1,0 +1,65 @@
+"""Conversions between Python/pandas time values and cxkit's UTC microseconds.
+
+Naive values are read as UTC; aware ones are converted to UTC. Out: time-zone-aware UTC.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MISSING = np.iinfo(np.int64).min  # cxkit's missing timestamp (numpy's NaT has the same bits)
+
+
+def to_micros(value: Any) -> int:
+    """One instant (datetime, pandas.Timestamp, numpy.datetime64, ISO string) to UTC microseconds."""
+    ts = pd.Timestamp(value)
+    if ts is pd.NaT:
+        raise ValueError("missing timestamp (NaT)")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return int(ts.tz_localize(None).as_unit("us").asm8.view("i8"))
+
+
+def from_micros(us: int) -> pd.Timestamp:
+    """UTC microseconds to an aware pandas.Timestamp (UTC)."""
+    return pd.Timestamp(np.datetime64(int(us), "us")).tz_localize("UTC")
+
+
+def duration_to_micros(value: Any) -> int:
+    """A timedelta, pandas.Timedelta, numpy.timedelta64 or string like '4h' to microseconds."""
+    td = pd.Timedelta(value)
+    if td is pd.NaT:
+        raise ValueError("missing duration (NaT)")
+    return int(td.as_unit("us").asm8.view("i8"))
+
+
+def series_to_micros(values: pd.Series, column: str) -> np.ndarray:
+    """A column of instants to int64 UTC microseconds, MISSING where NaT.
+
+    Datetime columns convert without parsing; text columns are parsed as ISO 8601, and a value
+    that does not parse raises ValueError naming the row and the value.
+    """
+    s = values
+    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        parsed = pd.to_datetime(s, utc=True, format="ISO8601", errors="coerce")
+        bad = parsed.isna() & s.notna()
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(f"column '{column}', row {pos}: value {s.iloc[pos]!r} is not an ISO 8601 timestamp")
+        s = parsed
+    if getattr(s.dtype, "tz", None) is not None:
+        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+    return np.ascontiguousarray(s.to_numpy(dtype="datetime64[us]").view("i8"))
+
+
+def micros_to_series(us: np.ndarray, name: str | None = None, index: Any = None) -> pd.Series:
+    """int64 UTC microseconds (MISSING = NaT) to a datetime64[ns, UTC] Series; datetime64[us, UTC]
+    when some instant lies outside nanosecond range (before 1677 or after 2262)."""
+    arr = np.asarray(us, dtype=np.int64).view("datetime64[us]")
+    idx = pd.DatetimeIndex(arr)
+    valid = arr[~np.isnat(arr)]
+    lo, hi = np.datetime64("1677-09-22", "us"), np.datetime64("2262-04-11", "us")
+    if valid.size == 0 or (valid.min() >= lo and valid.max() <= hi):
+        idx = idx.as_unit("ns")
+    return pd.Series(idx.tz_localize("UTC"), name=name, index=index)
