@@ -55,8 +55,10 @@ def from_core(data: tuple[Any, ...], name: str) -> pd.Series:
     if kind == "timestamp":
         return micros_to_series(data[1], name=name)
     if kind == "categorical":
+        # Strings with None for missing, like text columns (a category dtype would surprise
+        # users who compare values; .astype("category") is one call away).
+        names = np.array(list(data[2]) + [None], dtype=object)  # the extra slot answers missing
         codes = np.asarray(data[1]).astype(np.int64)
-        codes[codes == np.iinfo(np.uint32).max] = -1
-        cats = pd.Index(data[2], dtype=object)
-        return pd.Series(pd.Categorical.from_codes(codes, categories=cats), name=name).astype(object)
+        codes[codes == np.iinfo(np.uint32).max] = len(names) - 1
+        return pd.Series(names[codes], name=name, dtype=object)
     return pd.Series(data[1], name=name, dtype=object)
