@@ -6,7 +6,8 @@ from cxkit import _core
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.io import read_csv, read_xes
+from cxkit.table import Table
 
 __version__: str = _core.__version__
 
-__all__ = ["Calendar", "EventLog", "read_csv", "read_xes", "__version__"]
+__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "__version__"]

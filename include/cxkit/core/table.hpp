@@ -83,15 +83,15 @@ class TableBuilder {
     return data_->columns.size() - 1;
   }
 
-  /// Adds a row; throws InputError on a duplicate or empty key.
+  /// Adds a row; throws InputError on a duplicate or empty key, naming the row (0-based).
   std::size_t add_row(std::string_view key) {
     const std::size_t before = data_->keys.size();
     if (key.empty())
-      throw InputError("empty key", {source_, static_cast<std::int64_t>(before), data_->key_name, ""});
+      throw InputError("empty key", {source_, static_cast<std::int64_t>(before), data_->key_name, "", "row"});
     const std::uint32_t id = data_->keys.intern(key);
     if (id != before)
       throw InputError("duplicate key", {source_, static_cast<std::int64_t>(before), data_->key_name,
-                                         std::string(key)});
+                                         std::string(key), "row"});
     for (auto& c : data_->columns) c.append_missing();
     return id;
   }
