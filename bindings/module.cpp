@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_table(m);
   cxkit_bind::register_calendar(m);
   cxkit_bind::register_io(m);
+  cxkit_bind::register_simulate(m);
 }

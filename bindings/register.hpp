@@ -11,4 +11,5 @@ void register_event_log(py::module_& m);
 void register_table(py::module_& m);
 void register_calendar(py::module_& m);
 void register_io(py::module_& m);
+void register_simulate(py::module_& m);
 }  // namespace cxkit_bind

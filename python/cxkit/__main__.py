@@ -10,10 +10,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the library on the built-in sample and write a report")
     demo.add_argument("--out", default="cxkit-report", help="report folder (default: cxkit-report)")
+    demo.add_argument("--accounts", type=int, default=2000, help="size of the sample company")
+    demo.add_argument("--seed", type=int, default=7, help="random seed of the sample company")
     args = parser.parse_args(argv)
     if args.command == "demo":
         from cxkit.demo import run
-        return run(args.out)
+        return run(args.out, n_accounts=args.accounts, seed=args.seed)
     return 2
 
 

@@ -1,66 +1,110 @@
-"""`python -m cxkit demo`: the library at work on data you did not have to bring.
+"""`python -m cxkit demo`: the whole library at work on the built-in sample company.
 
-Loads the sample data (a real public log from ../shared/data when present, else the small log
-shipped with the package), prints a one-screen summary and writes cxkit-report/.
+Generates the default simulated company (cxkit.simulate), prints a one-screen summary and
+writes cxkit-report/: index.html (figures, sortable tables) plus every table as CSV.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
 import cxkit
-
-PACKAGE_DATA = Path(__file__).resolve().parent / "data"
-
-
-def _shared_data() -> Path | None:
-    candidates = [os.environ.get("CXKIT_SHARED_DATA"), Path.cwd() / ".." / "shared" / "data"]
-    for c in candidates:
-        if c and (Path(c) / "journeys" / "receipt.csv").exists():
-            return Path(c).resolve()
-    return None
+from cxkit._progress import step
+from cxkit.report import Report
 
 
-def load_sample() -> tuple[str, cxkit.EventLog]:
-    shared = _shared_data()
-    if shared is not None:
-        path = shared / "journeys" / "receipt.csv"
-        return f"{path.name} (WABO receipt phase, public 4TU log)", cxkit.read_csv(path)
-    path = PACKAGE_DATA / "sample_events.csv"
-    return "built-in sample onboarding log", cxkit.read_csv(path)
+def nps_of(scores: pd.Series) -> float:
+    """Net Promoter Score: % promoters (9-10) minus % detractors (0-6)."""
+    s = scores.dropna()
+    return float(100.0 * ((s >= 9).mean() - (s <= 6).mean())) if len(s) else float("nan")
 
 
-def log_summary(log: cxkit.EventLog) -> dict[str, object]:
-    df = log.to_pandas()
-    per_case = df.groupby("case", sort=False)["timestamp"].agg(["min", "max", "size"])
-    return {
-        "events": len(log),
-        "cases": log.n_cases,
-        "activities": len(log.activities),
-        "first event": df["timestamp"].min(),
-        "last event": df["timestamp"].max(),
-        "events per case (median)": float(per_case["size"].median()),
-        "case duration (median)": (per_case["max"] - per_case["min"]).median(),
-        "memory": f"{log.memory_bytes() / 2**20:.1f} MiB",
+def company_section(co: cxkit.simulate.Company, events: pd.DataFrame, report: Report) -> dict[str, object]:
+    acc = co.accounts
+    churned = int(acc["churned"].sum())
+    nps_scores = events.loc[events["activity"] == "nps answered", "score"]
+    kpis = {
+        "accounts": f"{len(acc):,}",
+        "events": f"{len(events):,}",
+        "churned accounts": f"{churned:,} ({churned / len(acc):.1%})",
+        "annual churn rate": f"{co.truth['churn']['realised_annual_rate']:.1%}",
+        "ARR": f"${acc['arr'].sum():,.0f}",
+        "NPS": f"{nps_of(nps_scores):+.0f} (n={len(nps_scores):,})",
+        "feedback items": f"{len(co.feedback):,}",
     }
+    by_tier = (acc.groupby("tier").agg(accounts=("account", "size"), churned=("churned", "sum"),
+                                       arr=("arr", "sum")).reset_index())
+    by_tier["churn share"] = by_tier["churned"] / by_tier["accounts"]
+    sec = report.section("The company")
+    sec.text(f"Simulated B2B SaaS company, seed {co.truth['seed']}: accounts, events and feedback "
+             "generated with a known churn process, moments of truth and feedback themes.")
+    sec.kpis(kpis)
+    sec.table(by_tier, "Accounts by tier")
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        monthly = events.set_index("timestamp").resample("MS")["case"].size()
+        fig, ax = plt.subplots(figsize=(8, 2.8))
+        ax.bar(monthly.index.tz_localize(None), monthly.to_numpy(), width=20)
+        ax.set_ylabel("events per month")
+        sec.figure(fig, "Events per month")
+        plt.close(fig)
+        quarters = events.loc[nps_scores.index, "timestamp"].dt.tz_localize(None).dt.to_period("Q")
+        quarterly = nps_scores.groupby(quarters).apply(nps_of)
+        fig, ax = plt.subplots(figsize=(8, 2.8))
+        ax.plot([str(p) for p in quarterly.index], quarterly.to_numpy(), marker="o")
+        ax.axhline(0, color="#999", lw=0.8)
+        ax.set_ylabel("NPS")
+        sec.figure(fig, "NPS by quarter")
+        plt.close(fig)
+    except ImportError:
+        sec.text("matplotlib is not installed: figures are left out.")
+    return {"kpis": kpis, "by_tier": by_tier}
 
 
-def run(out_dir: str = "cxkit-report") -> int:
-    name, log = load_sample()
-    summary = log_summary(log)
-    top = log.to_pandas()["activity"].value_counts().head(8)
-    print(f"cxkit {cxkit.__version__} demo - {name}")
-    print("-" * 72)
-    for k, v in summary.items():
-        print(f"  {k:<26} {v:,}" if isinstance(v, int) else f"  {k:<26} {v}")
-    print("\n  most frequent activities")
-    for activity, n in top.items():
-        print(f"    {n:>8,}  {activity}")
+def feedback_section(co: cxkit.simulate.Company, report: Report) -> pd.DataFrame:
+    fb = co.feedback.merge(co.accounts[["account", "arr"]], left_on="customer", right_on="account", how="left")
+    themed = fb.dropna(subset=["theme"])
+    top = (themed.groupby("theme").agg(items=("feedback", "size"), customers=("customer", "nunique"),
+                                        arr=("arr", "sum"), languages=("language", "nunique"))
+           .sort_values("items", ascending=False).reset_index())
+    sec = report.section("Feedback")
+    sec.text("Feedback themes by raw count (the simulator's planted themes; theme detection fills this "
+             "section from the text itself).")
+    sec.table(top, "Themes")
+    sec.table(fb[["time", "customer", "language", "type", "text"]].head(12), "Latest feedback sample")
+    return top
+
+
+def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) -> int:
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame([summary]).to_csv(out / "log_summary.csv", index=False)
-    top.rename_axis("activity").reset_index(name="events").to_csv(out / "top_activities.csv", index=False)
-    print(f"\n  report written to {out.resolve()}/")
+    report = Report("cxkit - customer-success report for the sample company")
+    with step(f"generating the sample company ({n_accounts:,} accounts)"):
+        co = cxkit.simulate.company(n_accounts=n_accounts, seed=seed)
+    with step("building the summary"):
+        events = co.events.to_pandas()
+        summary = company_section(co, events, report)
+        themes = feedback_section(co, report)
+    with step("writing the report"):
+        out.mkdir(parents=True, exist_ok=True)
+        summary["by_tier"].to_csv(out / "accounts_by_tier.csv", index=False)
+        themes.to_csv(out / "feedback_themes.csv", index=False)
+        pd.DataFrame([summary["kpis"]]).to_csv(out / "summary.csv", index=False)
+        page = report.write(out)
+
+    print(f"\ncxkit {cxkit.__version__} demo - sample company (seed {seed})")
+    print("-" * 72)
+    for k, v in summary["kpis"].items():
+        print(f"  {k:<22} {v}")
+    print("\n  accounts by tier")
+    for _, r in summary["by_tier"].iterrows():
+        print(f"    {r['tier']:<12} {int(r['accounts']):>6,} accounts  {r['churn share']:>6.1%} churned  "
+              f"ARR ${r['arr']:>13,.0f}")
+    print("\n  top feedback themes (raw count)")
+    for _, r in themes.head(5).iterrows():
+        print(f"    {int(r['items']):>5,} items  {int(r['customers']):>4,} customers  ARR ${r['arr']:>12,.0f}  "
+              f"{r['theme']}")
+    print(f"\n  report: {page.resolve()}")
     return 0

@@ -1,0 +1,121 @@
+"""The sample company: a simulated B2B SaaS customer base with known ground truth.
+
+Every pillar of cxkit needs data with a known answer, at any scale; the demo needs a customer
+base nobody had to bring. See docs/simulator.md for the generative model and its formulas.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from cxkit import _core
+from cxkit._time import to_micros
+from cxkit.event_log import EventLog
+from cxkit.table import Table
+
+__all__ = ["Company", "company"]
+
+_GROUPS = {"tiers": ("tier_", {"smb", "mid_market", "enterprise"}),
+           "languages": ("language_", {"en", "ru", "pt", "fa"}),
+           "text": ("", {"typo_rate", "lowercase_rate", "uppercase_rate", "arabic_letter_rate",
+                         "zwnj_drop_rate", "zwnj_space_rate", "english_share"})}
+
+
+class Company:
+    """A simulated company: ``accounts`` and ``feedback`` DataFrames, ``events`` EventLog, ``truth``.
+
+    Attributes
+    ----------
+    accounts : pandas.DataFrame
+        One row per account (``account`` first): tier, plan, arr, seats, signup, contract,
+        renewal_date, owner, region, timezone, support_hub, industry, language, churned, churn_date.
+    events : cxkit.EventLog
+        Onboarding, product usage, support tickets, CSM touches, surveys, renewals and churn.
+    feedback : pandas.DataFrame
+        One row per feedback item (``feedback`` first): customer, time, channel, type, language,
+        text, theme (the planted truth; missing for off-topic items).
+    truth : dict
+        The generative model's parameters and realised figures (schema ``cxkit.simulate.truth/1``).
+    """
+
+    __slots__ = ("_core", "accounts_table", "feedback_table", "events", "truth", "_accounts", "_feedback")
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+        self.accounts_table = Table(core.accounts)
+        self.feedback_table = Table(core.feedback)
+        self.events = EventLog(core.events)
+        self.truth: dict[str, Any] = json.loads(core.truth_json())
+        self._accounts: pd.DataFrame | None = None
+        self._feedback: pd.DataFrame | None = None
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        if self._accounts is None:
+            self._accounts = self.accounts_table.to_pandas()
+        return self._accounts
+
+    @property
+    def feedback(self) -> pd.DataFrame:
+        if self._feedback is None:
+            self._feedback = self.feedback_table.to_pandas()
+        return self._feedback
+
+    def save(self, directory: str | os.PathLike[str]) -> None:
+        """Write accounts.csv, events.csv, feedback.csv and truth.json into ``directory``.
+
+        ``cxkit.read_csv(dir/"events.csv", case="case", activity="activity", timestamp="timestamp")``
+        reads the events back exactly.
+        """
+        self._core.save(os.fspath(directory))
+
+    def __repr__(self) -> str:
+        return (f"Company({len(self.accounts_table):,} accounts, {len(self.events):,} events, "
+                f"{len(self.feedback_table):,} feedback items)")
+
+
+def company(n_accounts: int = 2000, start: Any = "2024-01-01", months: int = 24, seed: int = 7,
+            **options: Any) -> Company:
+    """Generate a sample company. Deterministic: the same arguments give the same data.
+
+    Parameters
+    ----------
+    n_accounts, start, months, seed
+        Size, first day (naive = UTC), length in months and random seed.
+    **options
+        ``annual_churn_rate`` (0.15), ``first_reply_target_hours`` (4, business hours),
+        ``welcome_target_hours`` (24), ``nps_response_rate`` (0.45), ``feedback_rate`` (1.0),
+        ``threads`` (0 = all cores; never changes the output), ``tiers={"smb", "mid_market",
+        "enterprise"}``, ``languages={"en", "ru", "pt", "fa"}`` (shares) and
+        ``text={"typo_rate", ...}`` (feedback noise); see docs/simulator.md.
+
+    Raises
+    ------
+    ValueError
+        An option out of range (the message names it).
+    TypeError
+        An unknown option.
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> co = cxkit.simulate.company(n_accounts=50, months=6, seed=1)
+    >>> co.accounts["account"].iloc[0], len(co.events) > 0
+    ('A000001', True)
+    """
+    flat: dict[str, Any] = {"n_accounts": int(n_accounts), "start_us": to_micros(start), "months": int(months),
+                            "seed": int(seed)}
+    for key, value in options.items():
+        if key in _GROUPS and isinstance(value, Mapping):
+            prefix, allowed = _GROUPS[key]
+            for sub, v in value.items():
+                if sub not in allowed:
+                    raise TypeError(f"unknown simulator option {key}[{sub!r}]; use {sorted(allowed)}")
+                flat[prefix + sub] = v
+        else:
+            flat[key] = value
+    return Company(_core.simulate_company(flat))
