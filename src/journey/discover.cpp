@@ -1,0 +1,322 @@
+// Journey discovery: one pass over each case, in parallel over contiguous case ranges.
+//
+// Determinism: every thread takes a contiguous range of cases and the per-thread results
+// are merged in range order, so per-edge durations end up in log order whatever the thread
+// count, and every statistic is computed from exact integers or the multiset of durations.
+#include "cxkit/journey/discover.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <numeric>
+#include <string>
+#include <thread>
+
+#include "tables.hpp"
+
+namespace cxkit::journey {
+namespace {
+
+using detail::EdgeIndex;
+using detail::VariantEntry;
+using detail::VariantTable;
+
+struct EdgeAcc {
+  std::uint32_t a = 0, b = 0;
+  std::uint64_t count = 0;
+  DurationStats durations;
+};
+
+// What one thread accumulates over its range of cases, keyed by the log's activity ids.
+struct Partial {
+  Partial(std::size_t n_act, const EventLog& log, const DurationStats& proto)
+      : events(n_act), cases(n_act), starts(n_act), ends(n_act), rework(n_act), seen(n_act, kNoId),
+        marked(n_act, kNoId), index(n_act), variants(log.activity_ids(), log.case_offsets(), proto) {}
+  std::vector<std::uint64_t> events, cases, starts, ends, rework;
+  std::vector<std::uint32_t> seen, marked;  // last case that held / repeated the activity
+  std::uint64_t n_cases = 0, n_events = 0, rework_cases = 0;
+  EdgeIndex index;
+  std::vector<EdgeAcc> edges;
+  VariantTable variants;
+};
+
+// The cases a discovery covers: all of the log, or a list.
+struct CaseSet {
+  std::span<const std::uint32_t> list;
+  bool all = true;
+  std::size_t n = 0;
+  std::uint32_t at(std::size_t k) const noexcept { return all ? static_cast<std::uint32_t>(k) : list[k]; }
+};
+
+class Discoverer {
+ public:
+  Discoverer(const EventLog& log, const DiscoverOptions& opt)
+      : log_(log), opt_(opt), act_(log.activity_ids()), time_(log.timestamps()), off_(log.case_offsets()),
+        proto_(opt.durations, opt.sketch_bits) {}
+
+  JourneyMap run(const CaseSet& cases) {
+    validate_quantiles(opt_.quantiles);
+    const std::size_t n_act = log_.activity_names().size();
+    unsigned threads = opt_.threads != 0 ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::uint64_t total_events = 0;
+    if (cases.all) {
+      total_events = log_.size();
+    } else {
+      for (std::size_t k = 0; k < cases.n; ++k) total_events += off_[cases.at(k) + 1] - off_[cases.at(k)];
+    }
+    // Below ~64k events per thread, starting threads costs more than it saves.
+    threads = static_cast<unsigned>(std::clamp<std::uint64_t>(total_events / 65536, 1, threads));
+
+    // Contiguous ranges [bounds[t], bounds[t+1]) of case positions with about equal events.
+    std::vector<std::size_t> bounds(threads + 1, cases.n);
+    bounds[0] = 0;
+    {
+      std::uint64_t acc = 0;
+      unsigned t = 1;
+      for (std::size_t k = 0; k < cases.n && t < threads; ++k) {
+        acc += off_[cases.at(k) + 1] - off_[cases.at(k)];
+        while (t < threads && acc * threads >= total_events * t) bounds[t++] = k + 1;
+      }
+    }
+
+    std::vector<Partial> parts;
+    parts.reserve(threads);
+    for (unsigned t = 0; t < threads; ++t) parts.emplace_back(n_act, log_, proto_);
+    std::vector<std::exception_ptr> errors(threads);
+    const auto work = [&](unsigned t) {
+      try {
+        process(cases, bounds[t], bounds[t + 1], parts[t]);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    };
+    if (threads == 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> pool;
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+      work(0);
+      for (auto& th : pool) th.join();
+    }
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    return finish(parts, threads);
+  }
+
+ private:
+  std::int64_t duration(std::int64_t from, std::int64_t to) const {
+    if (!opt_.calendar) return to - from;
+    return opt_.calendar->business_duration(from_micros(from), from_micros(to)).count();
+  }
+
+  void process(const CaseSet& cases, std::size_t k0, std::size_t k1, Partial& p) {
+    if (opt_.durations == DurationMode::exact) reserve_exact(cases, k0, k1, p);
+    if (opt_.durations == DurationMode::none) {
+      if (opt_.variants) scan<false, true>(cases, k0, k1, p); else scan<false, false>(cases, k0, k1, p);
+    } else {
+      if (opt_.variants) scan<true, true>(cases, k0, k1, p); else scan<true, false>(cases, k0, k1, p);
+    }
+  }
+
+  // Exact mode: count the edges first so that every duration vector is allocated once, at
+  // its final size (8 bytes per occurrence, no regrowth slack).
+  void reserve_exact(const CaseSet& cases, std::size_t k0, std::size_t k1, Partial& p) {
+    std::vector<std::uint64_t> counts;
+    for (std::size_t k = k0; k < k1; ++k) {
+      const std::uint32_t c = cases.at(k);
+      for (std::size_t i = off_[c] + 1; i < off_[c + 1]; ++i) {
+        bool inserted = false;
+        const std::uint32_t s = p.index.slot(act_[i - 1], act_[i], inserted);
+        if (inserted) {
+          p.edges.push_back(EdgeAcc{act_[i - 1], act_[i], 0, proto_});
+          counts.push_back(0);
+        }
+        ++counts[s];
+      }
+    }
+    for (std::size_t s = 0; s < counts.size(); ++s) p.edges[s].durations.reserve(counts[s]);
+  }
+
+  template <bool kDurations, bool kVariants>
+  void scan(const CaseSet& cases, std::size_t k0, std::size_t k1, Partial& p) {
+    std::uint64_t* events = p.events.data();
+    std::uint64_t* in_cases = p.cases.data();
+    std::uint32_t* seen = p.seen.data();
+    std::uint32_t* marked = p.marked.data();
+    for (std::size_t k = k0; k < k1; ++k) {
+      const std::uint32_t c = cases.at(k);
+      const std::size_t b = off_[c], e = off_[c + 1];
+      if (b == e) continue;
+      ++p.n_cases;
+      p.n_events += e - b;
+      ++p.starts[act_[b]];
+      ++p.ends[act_[e - 1]];
+      bool repeated = false;
+      detail::SequenceHash hash;
+      std::uint32_t prev = kNoId;
+      for (std::size_t i = b; i < e; ++i) {
+        const std::uint32_t a = act_[i];
+        ++events[a];
+        if (seen[a] != c) {
+          seen[a] = c;
+          ++in_cases[a];
+        } else if (marked[a] != c) {
+          marked[a] = c;
+          ++p.rework[a];
+          repeated = true;
+        }
+        if constexpr (kVariants) hash.add(a);
+        if (prev != kNoId) {
+          bool inserted = false;
+          const std::uint32_t s = p.index.slot(prev, a, inserted);
+          if (inserted) p.edges.push_back(EdgeAcc{prev, a, 0, proto_});
+          EdgeAcc& edge = p.edges[s];
+          ++edge.count;
+          if constexpr (kDurations) edge.durations.add(duration(time_[i - 1], time_[i]));
+        }
+        prev = a;
+      }
+      if (repeated) ++p.rework_cases;
+      if constexpr (kVariants) {
+        const std::uint32_t v = p.variants.find_or_add(hash.finish(e - b), c);
+        ++p.variants.entries()[v].count;
+        if constexpr (kDurations) p.variants.durations()[v].add(duration(time_[b], time_[e - 1]));
+      }
+    }
+  }
+
+  JourneyMap finish(std::vector<Partial>& parts, unsigned threads) {
+    const std::size_t n_act = log_.activity_names().size();
+    Partial& g = parts[0];
+    // Edge counts for mode none live in EdgeAcc::count; DurationStats then only counts.
+    if (opt_.durations == DurationMode::exact && parts.size() > 1) {
+      // Size every duration vector once for all ranges before appending them in order.
+      std::vector<std::uint64_t> total(g.edges.size());
+      for (std::size_t s = 0; s < g.edges.size(); ++s) total[s] = g.edges[s].count;
+      for (std::size_t t = 1; t < parts.size(); ++t)
+        for (const EdgeAcc& x : parts[t].edges) {
+          bool inserted = false;
+          const std::uint32_t s = g.index.slot(x.a, x.b, inserted);
+          if (inserted) {
+            g.edges.push_back(EdgeAcc{x.a, x.b, 0, proto_});
+            total.push_back(0);
+          }
+          total[s] += x.count;
+        }
+      for (std::size_t s = 0; s < g.edges.size(); ++s) g.edges[s].durations.reserve(total[s]);
+    }
+    for (std::size_t t = 1; t < parts.size(); ++t) {
+      Partial& p = parts[t];
+      for (std::size_t a = 0; a < n_act; ++a) {
+        g.events[a] += p.events[a];
+        g.cases[a] += p.cases[a];
+        g.starts[a] += p.starts[a];
+        g.ends[a] += p.ends[a];
+        g.rework[a] += p.rework[a];
+      }
+      g.n_cases += p.n_cases;
+      g.n_events += p.n_events;
+      g.rework_cases += p.rework_cases;
+      for (EdgeAcc& x : p.edges) {
+        bool inserted = false;
+        const std::uint32_t s = g.index.slot(x.a, x.b, inserted);
+        if (inserted) g.edges.push_back(EdgeAcc{x.a, x.b, 0, proto_});
+        g.edges[s].count += x.count;
+        g.edges[s].durations.merge(std::move(x.durations));
+      }
+      p.edges.clear();
+      p.edges.shrink_to_fit();
+      for (std::size_t k = 0; k < p.variants.entries().size(); ++k) {
+        const VariantEntry& x = p.variants.entries()[k];
+        const std::uint32_t v = g.variants.find_or_add(x.hash, x.first_case);
+        g.variants.entries()[v].count += x.count;
+        g.variants.durations()[v].merge(std::move(p.variants.durations()[k]));
+      }
+      p.variants.clear();
+    }
+
+    // Activities that occur, sorted by name; pos maps a log id to its map position.
+    std::vector<std::uint32_t> present;
+    for (std::uint32_t a = 0; a < n_act; ++a)
+      if (g.events[a] != 0) present.push_back(a);
+    const Dictionary& names = log_.activity_names();
+    std::sort(present.begin(), present.end(),
+              [&](std::uint32_t x, std::uint32_t y) { return names.name(x) < names.name(y); });
+    std::vector<std::uint32_t> pos(n_act, kNoId);
+    std::vector<ActivityStats> activities(present.size());
+    for (std::uint32_t i = 0; i < present.size(); ++i) {
+      const std::uint32_t a = present[i];
+      pos[a] = i;
+      ActivityStats& s = activities[i];
+      s.name = std::string(names.name(a));
+      s.events = g.events[a];
+      s.cases = g.cases[a];
+      s.starts = g.starts[a];
+      s.ends = g.ends[a];
+      s.rework_cases = g.rework[a];
+    }
+
+    std::vector<Edge> edges;
+    edges.reserve(g.edges.size());
+    for (EdgeAcc& x : g.edges) {
+      Edge e{pos[x.a], pos[x.b], x.count, std::move(x.durations), {}};
+      if (opt_.durations == DurationMode::none) e.durations.add_count(x.count);
+      edges.push_back(std::move(e));
+    }
+    std::vector<Variant> variants;
+    variants.reserve(g.variants.entries().size());
+    for (std::size_t k = 0; k < g.variants.entries().size(); ++k) {
+      const VariantEntry& x = g.variants.entries()[k];
+      Variant v;
+      const std::size_t b = off_[x.first_case];
+      v.activities.resize(x.length);
+      for (std::size_t i = 0; i < x.length; ++i) v.activities[i] = pos[act_[b + i]];
+      v.count = x.count;
+      v.durations = std::move(g.variants.durations()[k]);
+      if (opt_.durations == DurationMode::none) v.durations.add_count(x.count);
+      variants.push_back(std::move(v));
+    }
+    // The per-thread tables are spent: free them before sorting and summarising.
+    const std::uint64_t n_cases = g.n_cases, n_events = g.n_events, rework_cases = g.rework_cases;
+    parts.clear();
+    parts.shrink_to_fit();
+
+    MapSettings settings;
+    settings.durations = opt_.durations;
+    settings.sketch_bits = opt_.sketch_bits;
+    settings.quantiles = opt_.quantiles;
+    settings.calendar = opt_.calendar;
+    settings.variants = opt_.variants;
+    return JourneyMap::assemble(std::move(settings), n_cases, n_events, rework_cases, std::move(activities),
+                                std::move(edges), std::move(variants), threads);
+  }
+
+  const EventLog& log_;
+  const DiscoverOptions& opt_;
+  std::span<const std::uint32_t> act_;
+  std::span<const std::int64_t> time_;
+  std::span<const std::uint64_t> off_;
+  DurationStats proto_;
+};
+
+}  // namespace
+
+JourneyMap discover(const EventLog& log, const DiscoverOptions& options) {
+  Discoverer d(log, options);
+  return d.run(CaseSet{{}, true, log.n_cases()});
+}
+
+JourneyMap discover_cases(const EventLog& log, std::span<const std::uint32_t> cases, const DiscoverOptions& options) {
+  std::vector<bool> taken(log.n_cases(), false);
+  for (std::uint32_t c : cases) {
+    if (c >= log.n_cases())
+      throw InputError("case id out of range (the log has " + std::to_string(log.n_cases()) + " cases)",
+                       {log.source(), -1, "case", std::to_string(c)});
+    if (taken[c])
+      throw InputError("case listed twice", {log.source(), -1, "case", std::string(log.case_names().name(c))});
+    taken[c] = true;
+  }
+  Discoverer d(log, options);
+  return d.run(CaseSet{cases, false, cases.size()});
+}
+
+}  // namespace cxkit::journey
