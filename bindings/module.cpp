@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_calendar(m);
   cxkit_bind::register_io(m);
   cxkit_bind::register_simulate(m);
+  cxkit_bind::register_journey(m);
 }

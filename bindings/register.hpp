@@ -12,4 +12,5 @@ void register_table(py::module_& m);
 void register_calendar(py::module_& m);
 void register_io(py::module_& m);
 void register_simulate(py::module_& m);
+void register_journey(py::module_& m);
 }  // namespace cxkit_bind

@@ -2,7 +2,7 @@
 
 The C++ core does the work (``cxkit._core``); this package gives it a pandas-first face.
 """
-from cxkit import _core, simulate
+from cxkit import _core, journey, simulate
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.io import read_csv, read_xes
@@ -10,4 +10,4 @@ from cxkit.table import Table
 
 __version__: str = _core.__version__
 
-__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "simulate", "__version__"]
+__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "journey", "simulate", "__version__"]

@@ -1,0 +1,302 @@
+"""Journey modelling: what path customers really take, where they stall, and where they end up.
+
+``discover(log)`` builds a :class:`JourneyMap` (directly-follows graph with duration statistics,
+variants, start/end activities, rework); ``markov(log or map, absorbing=[...])`` an absorbing
+Markov chain over the stages. Counts agree with pm4py's ``discover_dfg``, ``get_variants`` and
+``discover_performance_dfg`` (see docs/journeys.md). Durations are in seconds.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxkit import _core
+from cxkit.calendar import Calendar
+from cxkit.event_log import EventLog
+from cxkit.table import Table
+
+__all__ = ["JourneyMap", "MarkovChain", "discover", "markov"]
+
+_STATS = ["sum", "mean", "median", "min", "max", "stdev"]
+
+
+def _frame(d: dict[str, Any], quantiles: Sequence[float]) -> pd.DataFrame:
+    q = d.pop("quantiles", None)
+    df = pd.DataFrame({k: (v if not isinstance(v, np.ndarray) else v.astype(np.int64) if v.dtype == np.uint64 else v)
+                       for k, v in d.items()})
+    if q is not None:
+        for k, p in enumerate(quantiles):
+            df[f"q{round(p * 100):g}"] = q[:, k]
+    return df
+
+
+class JourneyMap:
+    """The discovered journey: activities, directly-follows edges, variants, start and end activities.
+
+    Build with :func:`discover`; combine partitions with :meth:`merge` (exact: the merged map equals
+    the map of all cases). Duration statistics are in seconds (business seconds when discovered
+    with a calendar).
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+
+    @property
+    def n_cases(self) -> int:
+        return int(self._core.n_cases)
+
+    @property
+    def n_events(self) -> int:
+        return int(self._core.n_events)
+
+    @property
+    def rework_cases(self) -> int:
+        """Cases in which some activity occurs more than once."""
+        return int(self._core.rework_cases)
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        """One row per activity: ``activity``, ``events``, ``cases``, ``starts``, ``ends``,
+        ``rework_cases``, ``self_loops``."""
+        return _frame(self._core.activities(), [])
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """One row per directly-follows edge: ``source``, ``target``, ``count``, then ``sum``, ``mean``,
+        ``median``, ``min``, ``max``, ``stdev`` (seconds; stdev is the sample standard deviation, as in
+        pm4py) and the chosen quantiles (``q25``, ``q75``, ``q90`` by default)."""
+        return _frame(self._core.edges(), self._core.quantiles)
+
+    def variants(self, top: int | None = None, coverage: float | None = None) -> pd.DataFrame:
+        """One row per variant (distinct activity sequence), most frequent first: ``variant`` (a tuple
+        of activities), ``count``, ``share`` and case-duration statistics (seconds).
+
+        ``top=k`` keeps the k most frequent; ``coverage=0.8`` the fewest that cover 80% of cases.
+        """
+        d = self._core.variants(top=-1 if top is None else int(top),
+                                coverage=-1.0 if coverage is None else float(coverage))
+        return _frame(d, self._core.quantiles)
+
+    @property
+    def start_activities(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self._core.start_activities()}
+
+    @property
+    def end_activities(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self._core.end_activities()}
+
+    def merge(self, other: JourneyMap) -> JourneyMap:
+        """A new map holding the cases of both (which must be disjoint), matched by activity name."""
+        return JourneyMap(self._core.merged(other._core))
+
+    def to_dot(self, labels: str = "frequency", statistic: str = "mean", start_end: bool = True,
+               rankdir: str = "LR") -> str:
+        """Graphviz DOT text; ``labels="performance"`` labels edges with a duration ``statistic``."""
+        return str(self._core.to_dot(labels, statistic, start_end, rankdir))
+
+    def to_networkx(self) -> Any:
+        """A ``networkx.DiGraph``: nodes carry the activity statistics, edges the edge statistics."""
+        import networkx as nx
+        g = nx.DiGraph()
+        for row in self.activities.to_dict("records"):
+            g.add_node(row.pop("activity"), **row)
+        for row in self.edges.to_dict("records"):
+            g.add_edge(row.pop("source"), row.pop("target"), **row)
+        return g
+
+    def plot(self, ax: Any = None, max_edges: int = 40) -> Any:
+        """Draw the map with matplotlib: the ``max_edges`` most frequent edges and their activities,
+        laid out in layers by distance from the start activities, edge width by count. Returns the axes."""
+        import matplotlib.pyplot as plt
+        edges = self.edges.sort_values("count", ascending=False).head(max_edges)
+        shown = sorted(set(edges["source"]) | set(edges["target"]) | set(self.start_activities))
+        layer = _layers(shown, edges, self.start_activities)
+        layers: dict[int, list[str]] = {}
+        for a, r in sorted(layer.items(), key=lambda kv: (kv[1], kv[0])):
+            layers.setdefault(r, []).append(a)
+        tallest = max((len(v) for v in layers.values()), default=1)
+        pos = {a: (3.0 * r, 1.2 * (k - (len(v) - 1) / 2)) for r, v in layers.items() for k, a in enumerate(v)}
+        if ax is None:
+            _, ax = plt.subplots(figsize=(2.2 * len(layers) + 2, 0.55 * tallest + 1.5))
+        top = max(int(edges["count"].max()), 1) if len(edges) else 1
+        for e in edges.itertuples():
+            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                        arrowprops=dict(arrowstyle="->", lw=0.4 + 4 * e.count / top, alpha=0.45, color="#4a6fa5",
+                                        connectionstyle="arc3,rad=0.2", shrinkA=14, shrinkB=14))
+        events = dict(zip(self.activities["activity"], self.activities["events"]))
+        for a, (x, y) in pos.items():
+            ax.text(x, y, f"{a}\n{events.get(a, 0):,}", ha="center", va="center", fontsize=7,
+                    bbox=dict(boxstyle="round", fc="#e8f0fe", ec="#4a6fa5"))
+        ax.set_xlim(-1.5, 3.0 * max(layers, default=0) + 1.5)
+        ax.set_ylim(-0.6 * tallest - 0.6, 0.6 * tallest + 0.6)
+        ax.axis("off")
+        return ax
+
+    def memory_bytes(self) -> int:
+        return int(self._core.memory_bytes())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JourneyMap) and bool(self._core == other._core)
+
+    def __repr__(self) -> str:
+        return (f"JourneyMap({self.n_cases:,} cases, {self.n_events:,} events, "
+                f"{len(self._core.activities()['activity'])} activities, {len(self._core.edges()['source'])} edges)")
+
+
+def _layers(activities: list[str], edges: pd.DataFrame, starts: dict[str, int]) -> dict[str, int]:
+    """Layer (column) of each activity for drawing: breadth-first distance from the start activities
+    along edges taken most frequent first; activities never reached go in a last layer."""
+    layer = {a: 0 for a in starts}
+    by_source: dict[str, list[str]] = {}
+    for e in edges.sort_values("count", ascending=False).itertuples():
+        by_source.setdefault(e.source, []).append(e.target)
+    frontier = list(starts)
+    while frontier:
+        nxt = []
+        for a in frontier:
+            for b in by_source.get(a, []):
+                if b not in layer:
+                    layer[b] = layer[a] + 1
+                    nxt.append(b)
+        frontier = nxt
+    last = max(layer.values(), default=-1) + 1
+    return {a: layer.get(a, last) for a in activities}
+
+
+def discover(log: EventLog, calendar: Calendar | None = None, durations: str = "exact",
+             quantiles: Iterable[float] = (0.25, 0.75, 0.9), variants: bool = True, sketch_bits: int = 7,
+             threads: int = 0) -> JourneyMap:
+    """Discover the journey map of an event log.
+
+    Parameters
+    ----------
+    log : cxkit.EventLog
+    calendar : cxkit.Calendar, optional
+        Measure durations in business time on this calendar (default: elapsed time).
+    durations : {"exact", "sketch", "moments", "none"}
+        ``exact`` keeps every duration (exact medians and quantiles, 8 bytes per edge occurrence);
+        ``sketch`` a mergeable log-scale histogram (relative error 2^-(sketch_bits+1));
+        ``moments`` only count/sum/min/max/stdev; ``none`` counts only (fastest).
+    quantiles : floats in [0, 1]
+    variants : bool
+        Also collect variants.
+    threads : int
+        0 = all cores. Results are identical for any thread count.
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> co = cxkit.simulate.company(n_accounts=100, months=6, seed=1)
+    >>> jm = cxkit.journey.discover(co.events)
+    >>> int(jm.edges["count"].sum()) == len(co.events) - co.events.n_cases
+    True
+    """
+    cal = None if calendar is None else calendar._core
+    return JourneyMap(_core.discover(log._core, durations, list(quantiles), cal, bool(variants),
+                                     int(sketch_bits), int(threads)))
+
+
+class MarkovChain:
+    """An absorbing Markov chain over journey stages, estimated from directly-follows counts.
+
+    Transient states are the activities that are not absorbing; a case's last event moves to the
+    implicit absorbing state ``"(end)"`` unless it is absorbing itself (``end_state=True``).
+    """
+
+    __slots__ = ("_core", "segment", "n_cases")
+
+    def __init__(self, core: Any, segment: str | None = None) -> None:
+        self._core = core
+        self.segment = segment
+        self.n_cases = int(core.n_cases)
+
+    @property
+    def states(self) -> list[str]:
+        return list(self._core.states)
+
+    @property
+    def transient_states(self) -> list[str]:
+        return list(self._core.transient_states)
+
+    @property
+    def absorbing_states(self) -> list[str]:
+        return list(self._core.absorbing_states)
+
+    def transition_matrix(self) -> pd.DataFrame:
+        """Row-stochastic transition probabilities, states in canonical order (transient first)."""
+        return pd.DataFrame(self._core.transition_matrix(), index=self.states, columns=self.states)
+
+    def transition_counts(self) -> pd.DataFrame:
+        return pd.DataFrame(self._core.transition_counts(), index=self.states, columns=self.states)
+
+    def fundamental_matrix(self) -> pd.DataFrame:
+        """N = (I - Q)^-1: expected visits to each transient state from each transient state."""
+        t = self.transient_states
+        return pd.DataFrame(self._core.fundamental_matrix(), index=t, columns=t)
+
+    def absorption_probabilities(self) -> pd.DataFrame:
+        """B = N R: probability of ending in each absorbing state (columns) from each transient stage (index)."""
+        return pd.DataFrame(self._core.absorption_probabilities(), index=self.transient_states,
+                            columns=self.absorbing_states)
+
+    def expected_steps(self) -> pd.Series:
+        """Expected number of steps to absorption from each transient stage."""
+        return pd.Series(self._core.expected_steps(), index=self.transient_states, name="expected_steps")
+
+    def expected_time(self) -> pd.Series:
+        """Expected time to absorption from each transient stage (seconds)."""
+        return pd.Series(self._core.expected_time(), index=self.transient_states, name="expected_seconds")
+
+    def absorption_from_start(self) -> pd.Series:
+        """Where journeys end, from the observed start distribution."""
+        return pd.Series(self._core.absorption_from_start(), index=self.absorbing_states, name="probability")
+
+    def __repr__(self) -> str:
+        seg = f", segment={self.segment!r}" if self.segment is not None else ""
+        return f"MarkovChain({len(self.transient_states)} transient, {len(self.absorbing_states)} absorbing{seg})"
+
+
+def markov(source: EventLog | JourneyMap, absorbing: Sequence[str], end_state: bool = True,
+           end_name: str = "(end)", calendar: Calendar | None = None, threads: int = 0,
+           segment_by: tuple[Table, str] | None = None) -> MarkovChain | dict[str, MarkovChain]:
+    """An absorbing Markov chain of the journey.
+
+    Parameters
+    ----------
+    source : EventLog or JourneyMap
+    absorbing : list of activity names (e.g. ``["renewal", "churned"]``); an unknown name raises
+        KeyError listing the known activities.
+    end_state : bool
+        Send each case's last event to an implicit absorbing ``end_name`` state.
+    calendar : Calendar, optional
+        Holding times in business time (event-log source only).
+    segment_by : (Table, column), optional
+        One chain per value of a categorical account column; returns ``{segment: MarkovChain}``.
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> co = cxkit.simulate.company(n_accounts=200, months=12, seed=2)
+    >>> mc = cxkit.journey.markov(co.events, absorbing=["churned"])
+    >>> list(mc.absorption_probabilities().columns)
+    ['churned', '(end)']
+    """
+    cal = None if calendar is None else calendar._core
+    if segment_by is not None:
+        if not isinstance(source, EventLog):
+            raise TypeError("segment_by needs an EventLog source")
+        table, column = segment_by
+        chains = _core.markov_by_segment(source._core, table._core, column, list(absorbing), end_state,
+                                         end_name, cal, int(threads))
+        return {seg: MarkovChain(core, segment=seg) for seg, _, core in chains}
+    if isinstance(source, JourneyMap):
+        if calendar is not None:
+            raise ValueError("a calendar applies when the chain is built from an EventLog")
+        return MarkovChain(_core.markov_from_map(source._core, list(absorbing), end_state, end_name, int(threads)))
+    return MarkovChain(_core.markov_from_log(source._core, list(absorbing), end_state, end_name, cal, int(threads)))
