@@ -64,6 +64,41 @@ def company_section(co: cxkit.simulate.Company, events: pd.DataFrame, report: Re
     return {"kpis": kpis, "by_tier": by_tier}
 
 
+ONBOARDING = ["signed", "welcome sent", "kickoff call", "workspace set up", "users invited",
+              "integrations connected", "training completed", "first value reached", "go-live"]
+
+
+def journey_section(co: cxkit.simulate.Company, events: pd.DataFrame, report: Report) -> dict[str, object]:
+    """The onboarding journey as customers really walk it, and where journeys end."""
+    onboarding = events[events["activity"].isin(ONBOARDING)]
+    log = cxkit.EventLog.from_pandas(onboarding, case="case", activity="activity", timestamp="timestamp",
+                                     attributes=[])
+    jm = cxkit.journey.discover(log)
+    variants = jm.variants(top=8)
+    variants["variant"] = [" > ".join(v) for v in variants["variant"]]
+    variants["median days"] = variants["median"] / 86400
+    edges = jm.edges.sort_values("count", ascending=False).head(12).copy()
+    edges["median hours"] = edges["median"] / 3600
+    chain = cxkit.journey.markov(co.events, absorbing=["churned"])
+    absorb = chain.absorption_probabilities()
+    stages = [s for s in ONBOARDING if s in absorb.index]
+    risk = absorb.loc[stages, ["churned"]].rename(columns={"churned": "P(churn eventually)"})
+    sec = report.section("Journeys")
+    sec.text(f"Onboarding as it really happens: {jm.n_cases:,} accounts, {len(jm.variants()):,} distinct paths; "
+             f"{jm.rework_cases:,} accounts repeated a step.")
+    try:
+        import matplotlib.pyplot as plt
+        ax = jm.plot(max_edges=25)
+        sec.figure(ax.figure, "Onboarding map (most frequent transitions; box = events)")
+        plt.close(ax.figure)
+    except ImportError:
+        pass
+    sec.table(variants[["variant", "count", "share", "median days"]], "Most frequent onboarding paths")
+    sec.table(edges[["source", "target", "count", "median hours"]], "Busiest transitions")
+    sec.table(risk.reset_index(names="stage"), "Probability of churning from each onboarding stage (Markov chain)")
+    return {"map": jm, "variants": variants, "risk": risk}
+
+
 def feedback_section(co: cxkit.simulate.Company, report: Report) -> pd.DataFrame:
     fb = co.feedback.merge(co.accounts[["account", "arr"]], left_on="customer", right_on="account", how="left")
     themed = fb.dropna(subset=["theme"])
@@ -86,11 +121,15 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
     with step("building the summary"):
         events = co.events.to_pandas()
         summary = company_section(co, events, report)
+        journeys = journey_section(co, events, report)
         themes = feedback_section(co, report)
     with step("writing the report"):
         out.mkdir(parents=True, exist_ok=True)
         summary["by_tier"].to_csv(out / "accounts_by_tier.csv", index=False)
         themes.to_csv(out / "feedback_themes.csv", index=False)
+        journeys["variants"].to_csv(out / "onboarding_variants.csv", index=False)
+        journeys["map"].edges.to_csv(out / "journey_edges.csv", index=False)
+        journeys["risk"].to_csv(out / "churn_risk_by_stage.csv")
         pd.DataFrame([summary["kpis"]]).to_csv(out / "summary.csv", index=False)
         page = report.write(out)
 
@@ -102,6 +141,10 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
     for _, r in summary["by_tier"].iterrows():
         print(f"    {r['tier']:<12} {int(r['accounts']):>6,} accounts  {r['churn share']:>6.1%} churned  "
               f"ARR ${r['arr']:>13,.0f}")
+    top_path = journeys["variants"].iloc[0]
+    print(f"\n  onboarding: {journeys['map'].n_cases:,} accounts, {len(journeys['map'].variants()):,} paths; "
+          f"most common ({top_path['share']:.0%}):")
+    print(f"    {top_path['variant'][:100]}")
     print("\n  top feedback themes (raw count)")
     for _, r in themes.head(5).iterrows():
         print(f"    {int(r['items']):>5,} items  {int(r['customers']):>4,} customers  ARR ${r['arr']:>12,.0f}  "
