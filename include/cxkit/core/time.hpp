@@ -103,7 +103,7 @@ inline bool parse_iso8601(std::string_view s, Timestamp& out) noexcept {
         micros = frac;
       }
     }
-    micros += (static_cast<std::int64_t>(h) * 3600 + mi * 60 + sec) * 1000000LL;
+    micros += (static_cast<std::int64_t>(h) * 3600 + static_cast<std::int64_t>(mi) * 60 + sec) * 1000000LL;
     if (i < s.size() && s[i] == ' ') ++i;  // "2010-12-30 14:32:00 +01:00"
     if (i < s.size()) {
       const char z = s[i];
@@ -117,7 +117,7 @@ inline bool parse_iso8601(std::string_view s, Timestamp& out) noexcept {
         if (i < s.size()) {
           if (!read_digits(s, i, 2, om) || om > 59) return false;
         }
-        const std::int64_t off = (static_cast<std::int64_t>(oh) * 3600 + om * 60) * 1000000LL;
+        const std::int64_t off = (static_cast<std::int64_t>(oh) * 3600 + static_cast<std::int64_t>(om) * 60) * 1000000LL;
         micros += (z == '+') ? -off : off;  // local = UTC + offset, so UTC = local - offset
       } else {
         return false;

@@ -19,9 +19,36 @@ struct XesOptions {
 /// case, the event's concept:name the activity, time:timestamp the time; every other
 /// attribute is kept (string and id as categorical, int and float as numeric, boolean as
 /// numeric 0/1, date as timestamp), lifecycle:transition included.
-/// Throws NotFoundError when the file does not exist; InputError for malformed XML or
-/// gzip, and (with on_bad_row = raise) for an event without activity or a parsable
-/// timestamp, or a trace without a name, naming the line and value.
+///
+/// Details:
+/// - Trace attributes other than concept:name become event attributes named
+///   trace_attribute_prefix + key, on every event of the trace (they may come before or
+///   after the events). Traces sharing a name are one case.
+/// - A key whose values have different kinds (text, number, boolean, date; int and float are
+///   both numbers) becomes a categorical column of each value's canonical text: numbers in
+///   shortest round-trip form ("5", "2.5"), booleans "true"/"false", dates ISO 8601 UTC.
+/// - Ignored: log-level attributes, <extension>, <global>, <classifier>, events outside a
+///   trace, list and container attributes, and every attribute nested in another one
+///   (XES "nested-attributes", e.g. OpenXES meta_* statistics); attribute elements without
+///   a key or value. When a key repeats within an event or trace, the last value wins.
+/// - Element names are matched on their local part: with or without the default namespace
+///   xmlns="http://www.xes-standard.org/" or a prefix.
+/// - Bad rows: an event without concept:name (or with an empty one), without
+///   time:timestamp, with an unparsable timestamp, or whose int/float/boolean/date value
+///   does not parse; a trace without a name or with such a value. Under skip the event (for
+///   a trace, each of its events) is left out and recorded in EventLog::skipped_rows() with
+///   the line of the event's start and the message raise would have thrown; values of
+///   skipped events leave no column or category behind.
+/// - Streaming: the input is parsed in 256 KiB chunks (decompressed chunk by chunk for
+///   gzip; concatenated gzip members are read in order, anything else after the gzip data
+///   is an error). Memory: about 16 bytes per event plus 12 per attribute value until the
+///   log is built.
+///
+/// Throws NotFoundError when the file does not exist; InputError for an empty file,
+/// malformed XML (with the expat message and line), a root element other than <log>,
+/// broken or truncated gzip, and (with on_bad_row = raise) the first bad row, naming the
+/// source, line, key and value.
+/// Complexity: O(bytes + events x attributes).
 EventLog read_xes(const std::string& path, const XesOptions& options = {});
 
 /// The same, from bytes in memory (plain or gzip).
