@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 JOBS ?= $(shell nproc)
 BUILD := build/dev
 CMAKE_PY = -DPython_EXECUTABLE=$(abspath $(PY)) -Dpybind11_DIR=$$($(PY) -m pybind11 --cmakedir)
-export PYTHONPATH := $(CURDIR)/python
+export PYTHONPATH := $(CURDIR)/$(BUILD)/python
 
 .PHONY: all bootstrap build test test-cpp test-python fuzz-smoke fuzz demo bench asan clean
 

@@ -3,7 +3,7 @@
 CSV:  pandas.read_csv + pm4py.format_dataframe   vs  cxkit.read_csv   (a ready, sorted event log)
 XES:  pm4py.read_xes                             vs  cxkit.read_xes
 
-Run:  PYTHONPATH=python .venv/bin/python benchmarks/compare/ingest.py [--repeat 3] [--sizes 1000000]
+Run:  make build && PYTHONPATH=build/dev/python .venv/bin/python benchmarks/compare/ingest.py [--repeat 3] [--sizes 1000000]
 Prints medians and ratios (anchor time / cxkit time); --json saves them for docs/benchmarks.md.
 """
 from __future__ import annotations
