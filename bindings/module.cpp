@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_io(m);
   cxkit_bind::register_simulate(m);
   cxkit_bind::register_journey(m);
+  cxkit_bind::register_churn(m);
 }

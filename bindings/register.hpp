@@ -13,4 +13,5 @@ void register_calendar(py::module_& m);
 void register_io(py::module_& m);
 void register_simulate(py::module_& m);
 void register_journey(py::module_& m);
+void register_churn(py::module_& m);
 }  // namespace cxkit_bind

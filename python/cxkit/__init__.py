@@ -10,4 +10,12 @@ from cxkit.table import Table
 
 __version__: str = _core.__version__
 
-__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "journey", "simulate", "__version__"]
+
+def __getattr__(name: str):  # noqa: ANN202 - lazy: cxkit.churn needs scikit-learn
+    if name == "churn":
+        import importlib
+        return importlib.import_module("cxkit.churn")
+    raise AttributeError(f"module 'cxkit' has no attribute {name!r}")
+
+
+__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "churn", "journey", "simulate", "__version__"]

@@ -1,0 +1,197 @@
+// cxkit::churn models and metrics: numpy arrays in (Eigen::Ref, no copy when the dtype and
+// layout fit), numpy arrays out. The GIL is released while fitting.
+#include <pybind11/eigen.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "cxkit/churn/cox.hpp"
+#include "cxkit/churn/kaplan_meier.hpp"
+#include "cxkit/churn/logistic.hpp"
+#include "cxkit/churn/metrics.hpp"
+#include "register.hpp"
+
+namespace cxkit_bind {
+namespace {
+
+namespace ch = cxkit::churn;
+using Mat = Eigen::Ref<const Eigen::MatrixXd>;
+using Vec = Eigen::Ref<const Eigen::VectorXd>;
+using Codes = Eigen::Ref<const ch::Codes>;
+
+ch::LogisticOptions logistic_options(double C, bool fit_intercept, const std::string& class_weight, double w0,
+                                     double w1, double tol, int max_iter, const std::string& solver) {
+  ch::LogisticOptions o;
+  o.C = C;
+  o.fit_intercept = fit_intercept;
+  if (class_weight == "none") o.class_weight = ch::ClassWeight::none();
+  else if (class_weight == "balanced") o.class_weight = ch::ClassWeight::balanced();
+  else if (class_weight == "given") o.class_weight = ch::ClassWeight::given(w0, w1);
+  else throw py::value_error("class_weight must be None, 'balanced' or a dict {0: w0, 1: w1}");
+  o.tol = tol;
+  o.max_iter = max_iter;
+  if (solver == "auto") o.solver = ch::LogisticSolver::automatic;
+  else if (solver == "newton") o.solver = ch::LogisticSolver::newton;
+  else if (solver == "lbfgs") o.solver = ch::LogisticSolver::lbfgs;
+  else throw py::value_error("solver must be 'auto', 'newton' or 'lbfgs', not '" + solver + "'");
+  return o;
+}
+
+}  // namespace
+
+void register_churn(py::module_& m) {
+  py::class_<ch::LogisticRegression>(m, "LogisticRegression", "L2 logistic regression (C++ core).")
+      .def(py::init([](double C, bool fi, const std::string& cw, double w0, double w1, double tol, int it,
+                       const std::string& solver) {
+             return std::make_unique<ch::LogisticRegression>(logistic_options(C, fi, cw, w0, w1, tol, it, solver));
+           }),
+           py::arg("C"), py::arg("fit_intercept"), py::arg("class_weight"),
+           py::arg("w0"), py::arg("w1"), py::arg("tol"), py::arg("max_iter"), py::arg("solver"))
+      .def(
+          "fit",
+          [](ch::LogisticRegression& model, const Mat& X, const Vec& y, std::optional<Vec> w) {
+            py::gil_scoped_release release;
+            if (w) model.fit(X, y, *w);
+            else model.fit(X, y);
+          },
+          py::arg("X"), py::arg("y"), py::arg("sample_weight") = py::none())
+      .def_property_readonly("coef", &ch::LogisticRegression::coef)
+      .def_property_readonly("intercept", &ch::LogisticRegression::intercept)
+      .def_property_readonly("n_iter", &ch::LogisticRegression::n_iter)
+      .def_property_readonly("converged", &ch::LogisticRegression::converged)
+      .def_property_readonly("objective", &ch::LogisticRegression::objective)
+      .def_property_readonly("solver_used",
+                             [](const ch::LogisticRegression& l) {
+                               return l.solver_used() == ch::LogisticSolver::lbfgs ? "lbfgs" : "newton";
+                             })
+      .def("decision_function", &ch::LogisticRegression::decision_function, py::arg("X"))
+      .def("predict_proba", &ch::LogisticRegression::predict_proba, py::arg("X"));
+
+  py::class_<ch::CoxPH>(m, "CoxPH", "Cox proportional hazards, Efron ties (C++ core).")
+      .def(py::init([](double penalizer, double alpha, int max_iter, double tol) {
+             ch::CoxOptions o;
+             o.penalizer = penalizer;
+             o.alpha = alpha;
+             o.max_iter = max_iter;
+             o.tol = tol;
+             return std::make_unique<ch::CoxPH>(o);
+           }),
+           py::arg("penalizer"), py::arg("alpha"), py::arg("max_iter"), py::arg("tol"))
+      .def(
+          "fit",
+          [](ch::CoxPH& model, const Mat& X, const Vec& T, const Vec& E, std::optional<Codes> strata) {
+            py::gil_scoped_release release;
+            if (strata) model.fit(X, T, E, *strata);
+            else model.fit(X, T, E);
+          },
+          py::arg("X"), py::arg("durations"), py::arg("events"), py::arg("strata") = py::none())
+      .def_property_readonly("params", &ch::CoxPH::params)
+      .def_property_readonly("standard_errors", &ch::CoxPH::standard_errors)
+      .def_property_readonly("variance_matrix", &ch::CoxPH::variance_matrix)
+      .def("confidence_intervals", &ch::CoxPH::confidence_intervals)
+      .def("z_scores", &ch::CoxPH::z_scores)
+      .def("p_values", &ch::CoxPH::p_values)
+      .def_property_readonly("log_likelihood", &ch::CoxPH::log_likelihood)
+      .def_property_readonly("log_likelihood_null", &ch::CoxPH::log_likelihood_null)
+      .def("concordance_index", &ch::CoxPH::concordance_index)
+      .def_property_readonly("n_iter", &ch::CoxPH::n_iter)
+      .def_property_readonly("converged", &ch::CoxPH::converged)
+      .def_property_readonly("means", &ch::CoxPH::means)
+      .def_property_readonly("strata", &ch::CoxPH::strata)
+      .def_property_readonly("baseline_times", &ch::CoxPH::baseline_times)
+      .def_property_readonly("baseline_hazard", &ch::CoxPH::baseline_hazard)
+      .def_property_readonly("baseline_cumulative_hazard", &ch::CoxPH::baseline_cumulative_hazard)
+      .def("baseline_survival", &ch::CoxPH::baseline_survival)
+      .def("predict_partial_hazard", &ch::CoxPH::predict_partial_hazard, py::arg("X"))
+      .def("predict_log_partial_hazard", &ch::CoxPH::predict_log_partial_hazard, py::arg("X"))
+      .def(
+          "predict_survival_function",
+          [](const ch::CoxPH& model, const Mat& X, const Vec& times, std::optional<Codes> strata) {
+            return strata ? model.predict_survival_function(X, times, *strata)
+                          : model.predict_survival_function(X, times);
+          },
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none())
+      .def(
+          "predict_event_probability",
+          [](const ch::CoxPH& model, const Mat& X, const Vec& times, std::optional<Codes> strata) {
+            return strata ? model.predict_event_probability(X, times, *strata)
+                          : model.predict_event_probability(X, times);
+          },
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none());
+
+  py::class_<ch::KaplanMeier>(m, "KaplanMeier", "Kaplan-Meier estimator (C++ core).")
+      .def(py::init<double>(), py::arg("alpha") = 0.05)
+      .def(
+          "fit",
+          [](ch::KaplanMeier& km, const Vec& T, const Vec& E, std::optional<Vec> w) {
+            py::gil_scoped_release release;
+            if (w) km.fit(T, E, *w);
+            else km.fit(T, E);
+          },
+          py::arg("durations"), py::arg("events"), py::arg("weights") = py::none())
+      .def_property_readonly("timeline", &ch::KaplanMeier::timeline)
+      .def_property_readonly("survival", &ch::KaplanMeier::survival)
+      .def_property_readonly("lower", &ch::KaplanMeier::lower)
+      .def_property_readonly("upper", &ch::KaplanMeier::upper)
+      .def_property_readonly("median_survival_time", &ch::KaplanMeier::median_survival_time)
+      .def("percentile", &ch::KaplanMeier::percentile)
+      .def("survival_at", py::overload_cast<const Vec&>(&ch::KaplanMeier::survival_at, py::const_))
+      .def("table", [](const ch::KaplanMeier& km) {
+        const auto& t = km.table();
+        py::dict d;
+        d["time"] = t.time;
+        d["removed"] = t.removed;
+        d["observed"] = t.observed;
+        d["censored"] = t.censored;
+        d["entrance"] = t.entrance;
+        d["at_risk"] = t.at_risk;
+        return d;
+      });
+
+  auto mm = m.def_submodule("metrics", "Evaluation metrics (C++ core).");
+  mm.def("roc_auc_score",
+         [](const Vec& y, const Vec& s, std::optional<Vec> w) {
+           return w ? ch::metrics::roc_auc_score(y, s, *w) : ch::metrics::roc_auc_score(y, s);
+         },
+         py::arg("y_true"), py::arg("y_score"), py::arg("sample_weight") = py::none());
+  mm.def("average_precision_score",
+         [](const Vec& y, const Vec& s, std::optional<Vec> w) {
+           return w ? ch::metrics::average_precision_score(y, s, *w) : ch::metrics::average_precision_score(y, s);
+         },
+         py::arg("y_true"), py::arg("y_score"), py::arg("sample_weight") = py::none());
+  mm.def("brier_score",
+         [](const Vec& y, const Vec& p, std::optional<Vec> w) {
+           return w ? ch::metrics::brier_score(y, p, *w) : ch::metrics::brier_score(y, p);
+         },
+         py::arg("y_true"), py::arg("y_prob"), py::arg("sample_weight") = py::none());
+  mm.def("log_loss",
+         [](const Vec& y, const Vec& p, std::optional<Vec> w) {
+           return w ? ch::metrics::log_loss(y, p, *w) : ch::metrics::log_loss(y, p);
+         },
+         py::arg("y_true"), py::arg("y_prob"), py::arg("sample_weight") = py::none());
+  mm.def("concordance_index",
+         [](const Vec& T, const Vec& s, std::optional<Vec> E) {
+           py::gil_scoped_release release;
+           return E ? ch::metrics::concordance_index(T, s, *E) : ch::metrics::concordance_index(T, s);
+         },
+         py::arg("event_times"), py::arg("predicted_scores"), py::arg("event_observed") = py::none());
+  mm.def("calibration_table",
+         [](const Vec& y, const Vec& p, int n_bins, const std::string& strategy) {
+           ch::metrics::BinStrategy s;
+           if (strategy == "uniform") s = ch::metrics::BinStrategy::uniform;
+           else if (strategy == "quantile") s = ch::metrics::BinStrategy::quantile;
+           else throw py::value_error("strategy must be 'uniform' or 'quantile'");
+           py::list out;
+           for (const auto& b : ch::metrics::calibration_table(y, p, n_bins, s))
+             out.append(py::make_tuple(b.lower, b.upper, b.count, b.mean_predicted, b.observed_rate));
+           return out;
+         },
+         py::arg("y_true"), py::arg("y_prob"), py::arg("n_bins") = 10, py::arg("strategy") = "uniform");
+  mm.def("lift_at_k",
+         [](const Vec& y, const Vec& s, std::int64_t k) {
+           const auto r = ch::metrics::lift_at_k(y, s, k);
+           return py::make_tuple(r.k, r.positives_in_top, r.precision, r.base_rate, r.lift, r.capture);
+         },
+         py::arg("y_true"), py::arg("y_score"), py::arg("k"));
+}
+
+}  // namespace cxkit_bind
