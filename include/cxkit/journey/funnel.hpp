@@ -61,6 +61,10 @@ struct FunnelOptions {
   DurationMode durations = DurationMode::exact;
   /// Quantile probabilities reported besides the median, each in [0, 1].
   std::vector<double> quantiles = {0.25, 0.75, 0.9};
+  /// Throw NotFoundError for a step that is not an activity of the log. Set false when
+  /// running per partition (one partition may lack an activity): such a step is then simply
+  /// never reached. Not compared by merge().
+  bool require_activities = true;
   /// Keep one FunnelCustomer row per entered customer.
   bool customers = false;
   /// Name used for "the case ended" among what dropped customers did next (must not be an
@@ -139,7 +143,7 @@ struct FunnelResult {
 /// The funnel of every case of `log`.
 /// Throws InputError for no steps, a negative window, a quantile outside [0, 1], or an
 /// end_name that is an activity; NotFoundError for a step that is not an activity of the log
-/// (the message lists the known activities). Complexity: O(events) with the first entry
+/// (the message lists the known activities) unless require_activities is false. Complexity: O(events) with the first entry
 /// (one forward scan per case); FunnelEntry::best scans the window once per occurrence of
 /// step 1, so O(events x step-1 occurrences per case) in the worst case. Business time adds
 /// a Calendar::business_duration per matched step.
