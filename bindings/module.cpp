@@ -13,5 +13,6 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_io(m);
   cxkit_bind::register_simulate(m);
   cxkit_bind::register_journey(m);
+  cxkit_bind::register_journey_plans(m);
   cxkit_bind::register_churn(m);
 }

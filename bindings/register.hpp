@@ -13,5 +13,6 @@ void register_calendar(py::module_& m);
 void register_io(py::module_& m);
 void register_simulate(py::module_& m);
 void register_journey(py::module_& m);
+void register_journey_plans(py::module_& m);
 void register_churn(py::module_& m);
 }  // namespace cxkit_bind

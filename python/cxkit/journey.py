@@ -18,7 +18,10 @@ from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
 
-__all__ = ["JourneyMap", "MarkovChain", "discover", "markov"]
+from cxkit._journey_plans import Conformance, FunnelResult, JourneyDesign, Playbook, funnel  # noqa: E402
+
+__all__ = ["Conformance", "FunnelResult", "JourneyDesign", "JourneyMap", "MarkovChain", "Playbook", "discover",
+           "funnel", "markov"]
 
 _STATS = ["sum", "mean", "median", "min", "max", "stdev"]
 
