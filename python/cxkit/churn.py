@@ -160,6 +160,7 @@ class CoxPH:
         core.fit(X, np.asarray(df[duration_col], dtype=np.float64), np.asarray(df[event_col], dtype=np.float64),
                  self._strata_codes(df, fitting=True))
         self._core = core
+        self.__dict__.pop("_concordance", None)
         self.covariates_ = covariates
         idx = pd.Index(covariates, name="covariate")
         self.params_ = pd.Series(np.asarray(core.params), index=idx, name="coef")
@@ -168,12 +169,18 @@ class CoxPH:
         pct = round(100 * (1 - self.alpha))
         self.confidence_intervals_ = pd.DataFrame(ci, index=idx, columns=[f"{pct}% lower-bound", f"{pct}% upper-bound"])
         self.log_likelihood_ = float(core.log_likelihood)
-        self.concordance_index_ = float(core.concordance_index())
         times = np.asarray(core.baseline_times)
         cols = list(self._strata_levels) if self.strata else ["baseline survival"]
         self.baseline_survival_ = pd.DataFrame(np.asarray(core.baseline_survival()), index=pd.Index(times, name="time"),
                                                columns=cols)
         return self
+
+    @property
+    def concordance_index_(self) -> float:
+        """Harrell's C on the training data (computed on first use: O(n log n))."""
+        if not hasattr(self, "_concordance"):
+            self._concordance = float(self._core.concordance_index())
+        return self._concordance
 
     @property
     def hazard_ratios_(self) -> pd.Series:
