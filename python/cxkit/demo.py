@@ -5,6 +5,7 @@ writes cxkit-report/: index.html (figures, sortable tables) plus every table as 
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -96,7 +97,61 @@ def journey_section(co: cxkit.simulate.Company, events: pd.DataFrame, report: Re
     sec.table(variants[["variant", "count", "share", "median days"]], "Most frequent onboarding paths")
     sec.table(edges[["source", "target", "count", "median hours"]], "Busiest transitions")
     sec.table(risk.reset_index(names="stage"), "Probability of churning from each onboarding stage (Markov chain)")
-    return {"map": jm, "variants": variants, "risk": risk}
+
+    # The onboarding funnel (Mixpanel-style unique customers, 120-day window from signing).
+    steps = ["signed", "kickoff call", "workspace set up", "first value reached", "go-live"]
+    funnel = cxkit.journey.funnel(log, steps, within="120D", segment_by=(co.accounts_table, "tier"))
+    f = funnel.steps[["step", "activity", "customers", "conversion_from_first", "median_seconds_from_entry"]].copy()
+    f["median days from signing"] = f.pop("median_seconds_from_entry") / 86400
+    sec.table(f, "Onboarding funnel (120 days from signing)")
+
+    # Conformance to the designed onboarding (the simulator's truth), with churn as the outcome.
+    design = cxkit.journey.JourneyDesign.from_json(_designed_onboarding(co.truth))
+    conf = design.check(log, outcome=co.accounts.set_index("account")["churned"])
+    effects = conf.outcome_effects.sort_values("difference", ascending=False).head(8)
+    sec.text(f"Conformance to the designed onboarding: mean fitness {conf.mean_fitness:.3f}.")
+    sec.table(conf.stages, "Designed stages: reached, skipped, out of order")
+    sec.table(effects, "Deviations and churn (rate with vs without the deviation)")
+
+    # Accounts behind schedule on the onboarding playbook, as of the end of the period.
+    playbook = cxkit.journey.Playbook.from_json(_onboarding_playbook(co.truth))
+    cal = cxkit.Calendar.always()
+    as_of = pd.Timestamp(co.truth["end"])
+    recent = co.accounts[co.accounts["signup"] >= as_of - pd.Timedelta(days=150)]
+    progress = playbook.progress(recent.set_index("account")["signup"], log, as_of, cal)
+    behind = progress[progress["status"].isin(["at_risk", "overdue"])].sort_values("slip_days", ascending=False)
+    sec.table(behind.head(15), f"Accounts behind the onboarding playbook ({len(behind)} of {len(progress)} "
+                                f"signed in the last 150 days)")
+    return {"map": jm, "variants": variants, "risk": risk, "funnel": f, "conformance": conf, "behind": behind,
+            "progress": progress}
+
+
+def _designed_onboarding(truth: dict) -> dict:
+    """The simulator's designed onboarding as a JourneyDesign: stages in order, optional ones
+    skippable (an edge from every stage to each later one up to the next mandatory stage)."""
+    stages = truth["onboarding"]["stages"]
+    out = []
+    for i, st in enumerate(stages):
+        nxt = []
+        for later in stages[i + 1:]:
+            nxt.append(later["activity"])
+            if not later["optional"]:
+                break
+        out.append({"name": st["activity"], "mandatory": not st["optional"], "next": nxt})
+    return {"stages": out}
+
+
+def _onboarding_playbook(truth: dict) -> dict:
+    """A playbook with each designed stage as a task lasting the 80th percentile of its delay
+    (log-normal: median * exp(0.8416 * sigma)), rounded up to whole days."""
+    stages = [st for st in truth["onboarding"]["stages"] if not st["optional"]]  # what every account must do
+    tasks = []
+    for i, st in enumerate(stages[1:], start=1):
+        p80_hours = st["median_delay_hours"] * math.exp(0.8416 * st["delay_sigma"])
+        days = max(1, math.ceil(p80_hours / 24))
+        tasks.append({"name": st["activity"], "duration": f"{days}D", "owner": st.get("actor", ""),
+                      "depends_on": [stages[i - 1]["activity"]] if i > 1 else []})
+    return {"tasks": tasks}
 
 
 def feedback_section(co: cxkit.simulate.Company, report: Report) -> pd.DataFrame:
@@ -130,6 +185,9 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
         journeys["variants"].to_csv(out / "onboarding_variants.csv", index=False)
         journeys["map"].edges.to_csv(out / "journey_edges.csv", index=False)
         journeys["risk"].to_csv(out / "churn_risk_by_stage.csv")
+        journeys["funnel"].to_csv(out / "onboarding_funnel.csv", index=False)
+        journeys["conformance"].customers.to_csv(out / "onboarding_conformance.csv", index=False)
+        journeys["behind"].to_csv(out / "accounts_behind_schedule.csv", index=False)
         pd.DataFrame([summary["kpis"]]).to_csv(out / "summary.csv", index=False)
         page = report.write(out)
 
@@ -145,6 +203,10 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
     print(f"\n  onboarding: {journeys['map'].n_cases:,} accounts, {len(journeys['map'].variants()):,} paths; "
           f"most common ({top_path['share']:.0%}):")
     print(f"    {top_path['variant'][:100]}")
+    fun = journeys["funnel"]
+    print("    funnel: " + "  >  ".join(f"{a} {c:,}" for a, c in zip(fun["activity"], fun["customers"])))
+    print(f"    conformance to the design: mean fitness {journeys['conformance'].mean_fitness:.3f}; "
+          f"{len(journeys['behind'])} of {len(journeys['progress'])} recent accounts behind the playbook")
     print("\n  top feedback themes (raw count)")
     for _, r in themes.head(5).iterrows():
         print(f"    {int(r['items']):>5,} items  {int(r['customers']):>4,} customers  ARR ${r['arr']:>12,.0f}  "
