@@ -30,6 +30,11 @@ document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListen
 """
 
 
+def _number(x: float) -> str:
+    """Readable numbers in tables: whole thousands with separators, small ones with 3 significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.3g}"
+
+
 @dataclass
 class Section:
     title: str
@@ -49,7 +54,7 @@ class Section:
         if caption:
             self.parts.append(f"<h3>{html.escape(caption)}</h3>")
         self.parts.append(df.head(max_rows).to_html(index=False, classes="sortable", border=0,
-                                                    float_format=lambda x: f"{x:,.3g}"))
+                                                    float_format=_number))
         return self
 
     def figure(self, fig: Any, caption: str) -> Section:
