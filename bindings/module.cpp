@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_journey(m);
   cxkit_bind::register_journey_plans(m);
   cxkit_bind::register_churn(m);
+  cxkit_bind::register_moments(m);
 }
