@@ -154,6 +154,44 @@ def _onboarding_playbook(truth: dict) -> dict:
     return {"tasks": tasks}
 
 
+def moments_section(co: cxkit.simulate.Company, events: pd.DataFrame, report: Report) -> dict[str, object]:
+    """The simulator's moments of truth, measured on each support hub's business calendar."""
+    acc = co.accounts.set_index("account")
+    per_hub = []
+    for name, cal in co.support_calendars().items():
+        target = f"{co.truth['moments'][1]['target_hours']:g}h" if len(co.truth["moments"]) > 1 else "4h"
+        per_hub.append((name, cxkit.moments.Moment(f"first reply ({name})", trigger="ticket opened",
+                                                   fulfil="first reply", within=target, key="ticket",
+                                                   calendar=cal, owner="support", urgency="high")))
+    welcome = cxkit.moments.Moment("welcome within 1 day", trigger="signed", fulfil="welcome sent", within="24h",
+                                   owner="CSM")
+    occ = [cxkit.moments.evaluate(co.events, [welcome])]
+    for name, m in per_hub:
+        hub_log = cxkit.EventLog.from_pandas(events[events["case"].map(acc["support_hub"]) == name],
+                                             case="case", activity="activity", timestamp="timestamp",
+                                             attributes={"ticket": "categorical"})
+        if len(hub_log):
+            occ.append(cxkit.moments.evaluate(hub_log, [m]))
+    occurrences = pd.concat(occ, ignore_index=True)
+    occurrences["moment"] = occurrences["moment"].str.replace(r" \(.*\)$", "", regex=True)
+    table = cxkit.moments.compliance(occurrences, by=["owner"], period=None,
+                                     groups=acc[["owner"]])
+    scores = events.loc[events["activity"] == "nps answered", ["timestamp", "score"]]
+    trend = cxkit.moments.nps(scores["score"], by=scores["timestamp"].dt.tz_localize(None).dt.to_period("Q")
+                              .rename("quarter"))
+    running = occurrences[occurrences["status"].isin(["pending", "overdue"])].sort_values("deadline")
+    sec = report.section("Moments of truth")
+    sec.text("SLA clocks measured on each support hub's business calendar; the met rate leaves running clocks out.")
+    overall = cxkit.moments.compliance(occurrences, period=None)
+    sec.table(overall[["moment", "count", "met", "breached", "pending", "overdue", "met_rate"]], "Compliance per moment")
+    sec.table(table.sort_values("met_rate")[["moment", "owner", "count", "met_rate"]].head(15),
+              "Compliance by owner (lowest first)")
+    sec.table(trend.reset_index().astype({"quarter": str}), "NPS by quarter with the Rocks (2016) 95% interval")
+    sec.table(running[["case", "moment", "key", "started", "deadline", "status"]].head(15),
+              "Open clocks, nearest deadline first")
+    return {"compliance": overall, "by_owner": table, "nps": trend, "running": running}
+
+
 def feedback_section(co: cxkit.simulate.Company, report: Report) -> pd.DataFrame:
     fb = co.feedback.merge(co.accounts[["account", "arr"]], left_on="customer", right_on="account", how="left")
     themed = fb.dropna(subset=["theme"])
@@ -177,6 +215,7 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
         events = co.events.to_pandas()
         summary = company_section(co, events, report)
         journeys = journey_section(co, events, report)
+        moments = moments_section(co, events, report)
         themes = feedback_section(co, report)
     with step("writing the report"):
         out.mkdir(parents=True, exist_ok=True)
@@ -188,6 +227,10 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
         journeys["funnel"].to_csv(out / "onboarding_funnel.csv", index=False)
         journeys["conformance"].customers.to_csv(out / "onboarding_conformance.csv", index=False)
         journeys["behind"].to_csv(out / "accounts_behind_schedule.csv", index=False)
+        moments["compliance"].to_csv(out / "moments_compliance.csv", index=False)
+        moments["by_owner"].to_csv(out / "moments_compliance_by_owner.csv", index=False)
+        moments["nps"].to_csv(out / "nps_by_quarter.csv")
+        moments["running"].to_csv(out / "open_clocks.csv", index=False)
         pd.DataFrame([summary["kpis"]]).to_csv(out / "summary.csv", index=False)
         page = report.write(out)
 
@@ -207,6 +250,9 @@ def run(out_dir: str = "cxkit-report", n_accounts: int = 2000, seed: int = 7) ->
     print("    funnel: " + "  >  ".join(f"{a} {c:,}" for a, c in zip(fun["activity"], fun["customers"])))
     print(f"    conformance to the design: mean fitness {journeys['conformance'].mean_fitness:.3f}; "
           f"{len(journeys['behind'])} of {len(journeys['progress'])} recent accounts behind the playbook")
+    comp = moments["compliance"]
+    print("\n  moments of truth: " + "; ".join(f"{r.moment} {r.met_rate:.0%} met (n={r.count:,})"
+                                              for r in comp.itertuples()))
     print("\n  top feedback themes (raw count)")
     for _, r in themes.head(5).iterrows():
         print(f"    {int(r['items']):>5,} items  {int(r['customers']):>4,} customers  ARR ${r['arr']:>12,.0f}  "

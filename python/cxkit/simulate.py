@@ -14,6 +14,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._time import to_micros
+from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
 
@@ -64,6 +65,15 @@ class Company:
         if self._feedback is None:
             self._feedback = self.feedback_table.to_pandas()
         return self._feedback
+
+    def support_calendars(self) -> dict[str, Calendar]:
+        """Each support hub's business calendar (name -> Calendar), as the simulator used it;
+        ``accounts["support_hub"]`` names each account's hub."""
+        out = {}
+        for hub in self.truth["support_hubs"]:
+            hours = {day.lower(): [tuple(iv) for iv in ivs] for day, ivs in hub["week"].items() if ivs}
+            out[hub["name"]] = Calendar(hub["timezone"], hours, holidays=hub.get("holidays", []))
+        return out
 
     def save(self, directory: str | os.PathLike[str]) -> None:
         """Write accounts.csv, events.csv, feedback.csv and truth.json into ``directory``.

@@ -75,3 +75,31 @@ def test_erlang_c_textbook_case():
     assert r["agents"] == 14 and r["service_level"] >= 0.8
     assert r["occupancy"] == pytest.approx(10 / 14)
     assert cxkit.moments.staffing(100, shrinkage=0.3)["rostered_agents"] == math.ceil(14 / 0.7)
+
+
+def test_clocks_reproduce_the_simulators_own_count_of_misses():
+    # The simulator books every missed welcome and late first reply in its truth; the clock engine,
+    # run on the generated events with the hubs' calendars, must find exactly the same misses.
+    co = cxkit.simulate.company(n_accounts=400, months=12, seed=5)
+    truth = {m["name"]: m for m in co.truth["moments"]}
+    welcome = cxkit.moments.Moment("welcome", trigger="signed", fulfil="welcome sent", within="24h")
+    occ = cxkit.moments.evaluate(co.events, [welcome])
+    t = truth["welcome within 1 day"]
+    assert (len(occ), int((occ["status"] == "breached").sum())) == (t["opportunities"], t["missed"])
+    events = co.events.to_pandas()
+    hub_of = co.accounts.set_index("account")["support_hub"]
+    breached = started = 0
+    for hub, cal in co.support_calendars().items():
+        part = events[events["case"].map(hub_of) == hub]
+        if part.empty:
+            continue
+        log = cxkit.EventLog.from_pandas(part, case="case", activity="activity", timestamp="timestamp",
+                                         attributes={"ticket": "categorical"})
+        m = cxkit.moments.Moment("first reply", trigger="ticket opened", fulfil="first reply", within="4h",
+                                 key="ticket", calendar=cal)
+        o = cxkit.moments.evaluate(log, [m])
+        started += int((o["status"] != "pending").sum())  # the truth counts clocks whose outcome is known
+        breached += int(o["status"].isin(["breached", "overdue"]).sum())
+    t = truth["first reply within 4 business hours"]
+    assert started == t["opportunities"]
+    assert breached == t["missed"]
