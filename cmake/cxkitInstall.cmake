@@ -13,4 +13,5 @@ configure_package_config_file(cmake/cxkitConfig.cmake.in
 write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/cxkitConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cxkitConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/cxkitConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/cxkitText.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/cxkit)
