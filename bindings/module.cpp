@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_journey_plans(m);
   cxkit_bind::register_churn(m);
   cxkit_bind::register_moments(m);
+  cxkit_bind::register_feedback(m);
 }

@@ -16,4 +16,5 @@ void register_journey(py::module_& m);
 void register_journey_plans(py::module_& m);
 void register_churn(py::module_& m);
 void register_moments(py::module_& m);
+void register_feedback(py::module_& m);
 }  // namespace cxkit_bind

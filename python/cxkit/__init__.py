@@ -2,7 +2,7 @@
 
 The C++ core does the work (``cxkit._core``); this package gives it a pandas-first face.
 """
-from cxkit import _core, journey, moments, simulate
+from cxkit import _core, feedback, journey, moments, simulate
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.io import read_csv, read_xes
@@ -18,4 +18,4 @@ def __getattr__(name: str):  # noqa: ANN202 - lazy: cxkit.churn needs scikit-lea
     raise AttributeError(f"module 'cxkit' has no attribute {name!r}")
 
 
-__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "churn", "journey", "moments", "simulate", "__version__"]
+__all__ = ["Calendar", "EventLog", "Table", "read_csv", "read_xes", "churn", "feedback", "journey", "moments", "simulate", "__version__"]
