@@ -105,7 +105,9 @@ REAL = {
     "receipt.csv": ("csv", dict(sep=",")),
     "sepsis.csv": ("csv", dict(sep=";", case="Case ID", activity="Activity", timestamp="Complete Timestamp",
                                timestamp_format="%Y/%m/%d %H:%M:%S.%f")),
+    "roadtraffic100traces.csv": ("csv", {}),
     "helpdesk.xes.gz": ("xes", {}),
+    "bpic2012.xes.gz": ("xes", {}),
 }
 
 
