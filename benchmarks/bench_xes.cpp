@@ -3,7 +3,9 @@
 //   build/<dir>/benchmarks/bench_xes --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 //
 // items_per_second is events/s; bytes_per_second counts the XML text (decompressed bytes
-// for gzip input), so plain and gzip figures compare directly.
+// for gzip input), so plain and gzip figures compare directly. Each benchmark runs with
+// threads:1 (one parser on the calling thread) and threads:0 (XesOptions::threads = 0, a
+// parser thread per hardware thread); the logs are identical (tests/cpp/test_xes_parallel).
 #include <benchmark/benchmark.h>
 #include <zlib.h>
 
@@ -118,33 +120,44 @@ void report(benchmark::State& state, std::size_t events, std::size_t xml_bytes) 
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * xml_bytes));
 }
 
+cxkit::io::XesOptions with_threads(std::int64_t threads) {
+  cxkit::io::XesOptions o;
+  o.threads = static_cast<unsigned>(threads);
+  return o;
+}
+
 void BM_ReadXesPlain(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
+  const auto options = with_threads(state.range(1));
   const std::string& text = synthetic(n);
   for (auto _ : state) {
-    auto log = cxkit::io::read_xes_buffer(text);
+    auto log = cxkit::io::read_xes_buffer(text, options);
     if (log.size() != n) state.SkipWithError("wrong event count");
     benchmark::DoNotOptimize(log);
   }
   report(state, n, text.size());
 }
-BENCHMARK(BM_ReadXesPlain)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ReadXesPlain)->Arg(10000000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_ReadXesPlain)->ArgNames({"events", "threads"})->Args({1000000, 1})->Args({1000000, 0})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadXesPlain)->ArgNames({"events", "threads"})->Args({10000000, 1})->Args({10000000, 0})
+    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 void BM_ReadXesGzip(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const std::string& text = synthetic(n);
+  const auto options = with_threads(state.range(1));
   static std::pair<std::size_t, std::string> zipped;
   if (zipped.first != n) zipped = {n, gzip(text)};
   for (auto _ : state) {
-    auto log = cxkit::io::read_xes_buffer(zipped.second);
+    auto log = cxkit::io::read_xes_buffer(zipped.second, options);
     if (log.size() != n) state.SkipWithError("wrong event count");
     benchmark::DoNotOptimize(log);
   }
   report(state, n, text.size());
   state.counters["gzip_bytes"] = static_cast<double>(zipped.second.size());
 }
-BENCHMARK(BM_ReadXesGzip)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ReadXesGzip)->ArgNames({"events", "threads"})->Args({1000000, 1})->Args({1000000, 0})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 std::size_t gunzipped_size(const std::string& path) {
   gzFile f = gzopen(path.c_str(), "rb");
@@ -166,15 +179,18 @@ void BM_ReadXesFile(benchmark::State& state, const char* name) {
     return;
   }
   const std::size_t xml_bytes = gunzipped_size(path);
+  const auto options = with_threads(state.range(0));
   std::size_t events = 0;
   for (auto _ : state) {
-    auto log = cxkit::io::read_xes(path);
+    auto log = cxkit::io::read_xes(path, options);
     events = log.size();
     benchmark::DoNotOptimize(log);
   }
   report(state, events, xml_bytes);
 }
-BENCHMARK_CAPTURE(BM_ReadXesFile, bpic2012, "bpic2012.xes.gz")->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReadXesFile, helpdesk, "helpdesk.xes.gz")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReadXesFile, bpic2012, "bpic2012.xes.gz")->ArgName("threads")->Arg(1)->Arg(0)
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReadXesFile, helpdesk, "helpdesk.xes.gz")->ArgName("threads")->Arg(1)->Arg(0)
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

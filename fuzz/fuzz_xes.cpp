@@ -1,15 +1,20 @@
 // libFuzzer target for the XES reader: bytes -> read_xes_buffer under both bad-row modes.
 //
 // cxkit::Error is the only acceptable failure; any other exception, crash or sanitizer
-// report is a bug. Beyond not crashing it checks three properties:
+// report is a bug. Beyond not crashing it checks four properties:
 //   - a document that reads under raise reads identically under skip, with nothing skipped;
 //   - skip never fails where raise succeeds;
 //   - the same bytes gzip-compressed read exactly as the plain ones (the gzip path), unless
-//     they already start with the gzip magic, in which case the plain run took that path.
+//     they already start with the gzip magic, in which case the plain run took that path;
+//   - two parser threads on small chunks (1-64 bytes, from the input's first byte) give
+//     the very log one parser gives (every column, dictionary and skipped row), or the
+//     same error message.
 #include <zlib.h>
 
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,9 +28,16 @@ struct Outcome {
   std::int64_t time_sum = 0;  // wraps harmlessly; compared between runs only
 };
 
-Outcome run(std::string_view bytes, cxkit::OnBadRow mode) {
+cxkit::io::XesOptions options_for(cxkit::OnBadRow mode, unsigned threads = 1, std::size_t chunk_bytes = 1 << 20) {
   cxkit::io::XesOptions options;
   options.on_bad_row = mode;
+  options.threads = threads;
+  options.chunk_bytes = chunk_bytes;
+  return options;
+}
+
+Outcome run(std::string_view bytes, cxkit::OnBadRow mode) {
+  const auto options = options_for(mode);
   Outcome out;
   try {
     const auto log = cxkit::io::read_xes_buffer(bytes, options, "fuzz");
@@ -47,6 +59,71 @@ Outcome run(std::string_view bytes, cxkit::OnBadRow mode) {
 bool same(const Outcome& a, const Outcome& b) {
   return a.ok == b.ok && a.events == b.events && a.cases == b.cases && a.skipped == b.skipped &&
          a.columns == b.columns && a.time_sum == b.time_sum;
+}
+
+bool same_dictionary(const cxkit::Dictionary& a, const cxkit::Dictionary& b) {
+  if (a.size() != b.size()) return false;
+  for (std::uint32_t i = 0; i < a.size(); ++i)
+    if (a.name(i) != b.name(i)) return false;
+  return true;
+}
+
+bool same_column(const cxkit::Column& a, const cxkit::Column& b) {
+  if (a.name() != b.name() || a.type() != b.type() || a.size() != b.size()) return false;
+  if (a.type() == cxkit::ColumnType::categorical && !same_dictionary(a.categories(), b.categories())) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    switch (a.type()) {
+      case cxkit::ColumnType::numeric:  // bits: NaN (missing) equals NaN
+        if (std::bit_cast<std::uint64_t>(a.numbers()[i]) != std::bit_cast<std::uint64_t>(b.numbers()[i])) return false;
+        break;
+      case cxkit::ColumnType::categorical: if (a.codes()[i] != b.codes()[i]) return false; break;
+      case cxkit::ColumnType::timestamp: if (a.times()[i] != b.times()[i]) return false; break;
+      case cxkit::ColumnType::text: if (a.value_string(i) != b.value_string(i)) return false; break;
+    }
+  }
+  return true;
+}
+
+bool same_log(const cxkit::EventLog& a, const cxkit::EventLog& b) {
+  if (a.size() != b.size() || a.n_cases() != b.n_cases() || a.attributes().size() != b.attributes().size() ||
+      a.skipped_rows().size() != b.skipped_rows().size())
+    return false;
+  if (!same_dictionary(a.case_names(), b.case_names()) || !same_dictionary(a.activity_names(), b.activity_names()))
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a.case_ids()[i] != b.case_ids()[i] || a.activity_ids()[i] != b.activity_ids()[i] ||
+        a.timestamps()[i] != b.timestamps()[i])
+      return false;
+  for (std::size_t k = 0; k < a.attributes().size(); ++k)
+    if (!same_column(a.attributes()[k], b.attributes()[k])) return false;
+  for (std::size_t k = 0; k < a.skipped_rows().size(); ++k)
+    if (a.skipped_rows()[k].line != b.skipped_rows()[k].line || a.skipped_rows()[k].reason != b.skipped_rows()[k].reason)
+      return false;
+  return true;
+}
+
+// The log, or the error's message.
+struct Read {
+  std::optional<cxkit::EventLog> log;
+  std::string error;
+};
+
+Read read(std::string_view bytes, const cxkit::io::XesOptions& options) {
+  Read out;
+  try {
+    out.log = cxkit::io::read_xes_buffer(bytes, options, "fuzz");
+  } catch (const cxkit::Error& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+// Threads 1 and 2 agree exactly: the same log or the same error.
+void check_parallel(std::string_view bytes, cxkit::OnBadRow mode, std::size_t chunk_bytes) {
+  const Read one = read(bytes, options_for(mode, 1));
+  const Read two = read(bytes, options_for(mode, 2, chunk_bytes));
+  if (one.log.has_value() != two.log.has_value()) std::abort();
+  if (one.log ? !same_log(*one.log, *two.log) : one.error != two.error) std::abort();
 }
 
 std::string gzip(std::string_view text) {
@@ -75,5 +152,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Outcome zipped = run(gzip(bytes), cxkit::OnBadRow::skip);
     if (!same(zipped, skipped)) std::abort();
   }
+  const std::size_t chunk_bytes = size == 0 ? 1 : 1 + data[0] % 64;
+  check_parallel(bytes, cxkit::OnBadRow::skip, chunk_bytes);
+  check_parallel(bytes, cxkit::OnBadRow::raise, chunk_bytes);
   return 0;
 }

@@ -1,14 +1,20 @@
 // read_xes / read_xes_buffer: expat fed in chunks (xes_input), XES semantics in the
-// callbacks (xes_handler), columns built at the end (xes_attributes).
+// callbacks (xes_handler), columns built at the end (xes_merge). With threads > 1 the
+// document is cut into chunks parsed at once (xes_parallel); whenever that cannot give the
+// exact result, the one-parser path below reads the document again.
 #include "cxkit/io/xes.hpp"
 
 #include <expat.h>
 
 #include <memory>
 #include <new>
+#include <thread>
 
 #include "xes_handler.hpp"
 #include "xes_input.hpp"
+#include "xes_merge.hpp"
+#include "xes_parallel.hpp"
+#include "xes_split.hpp"
 
 namespace cxkit::io {
 
@@ -32,16 +38,38 @@ EventLog read_xes_from(detail::ByteReader& reader, const XesOptions& options, co
                          std::to_string(XML_GetCurrentColumnNumber(parser.get()) + 1) + ")",
                      {source, static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser.get())), "", ""});
   }
-  return handler.finish();
+  parser.reset();
+  detail::XesMerger merger(source);
+  merger.append(handler.take(), 0);  // cannot refuse: the handler stops at the same limit
+  return merger.finish();
+}
+
+unsigned parser_threads(const XesOptions& options) noexcept {
+  if (options.threads != 0) return options.threads;
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
 }
 }  // namespace
 
 EventLog read_xes(const std::string& path, const XesOptions& options) {
+  if (const unsigned threads = parser_threads(options); threads > 1) {
+    detail::FileReader reader(path);  // NotFoundError as for one parser
+    detail::XesChunker chunker(reader, options.chunk_bytes, path);
+    if (auto log = detail::read_xes_parallel(chunker, options, path, threads)) return std::move(*log);
+  }
   detail::FileReader reader(path);
   return read_xes_from(reader, options, path);
 }
 
 EventLog read_xes_buffer(std::string_view data, const XesOptions& options, const std::string& source) {
+  if (const unsigned threads = parser_threads(options); threads > 1) {
+    const bool gzip = data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f &&
+                      static_cast<unsigned char>(data[1]) == 0x8b;
+    detail::MemoryReader reader(data);
+    auto chunker = gzip ? std::make_unique<detail::XesChunker>(reader, options.chunk_bytes, source)
+                        : std::make_unique<detail::XesChunker>(data, options.chunk_bytes);
+    if (auto log = detail::read_xes_parallel(*chunker, options, source, threads)) return std::move(*log);
+  }
   detail::MemoryReader reader(data);
   return read_xes_from(reader, options, source);
 }

@@ -1,5 +1,6 @@
 #include "xes_attributes.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <limits>
@@ -22,6 +23,33 @@ void XesAttributeBuffer::drop_from(std::uint32_t first_row) noexcept {
     rows_.pop_back();
     payloads_.pop_back();
     if (!kinds_.empty()) kinds_.pop_back();
+  }
+}
+
+void XesAttributeBuffer::append(XesAttributeBuffer&& other, std::uint32_t row_offset) {
+  if (other.rows_.empty()) return;
+  if (rows_.empty()) {
+    // Nothing here yet (texts left by dropped values aside, which no column ever shows).
+    *this = std::move(other);
+    if (row_offset != 0)
+      for (auto& r : rows_) r += row_offset;
+    return;
+  }
+  std::vector<std::uint32_t> remap(other.texts_.size(), kNoId);  // other's text code -> ours
+  if (const std::size_t need = rows_.size() + other.rows_.size(); need > rows_.capacity()) {
+    // Geometric, not exact: a log is appended to once per chunk, thousands of times.
+    rows_.reserve(std::max(need, 2 * rows_.capacity()));
+    payloads_.reserve(std::max(need, 2 * payloads_.capacity()));
+  }
+  for (std::size_t e = 0; e < other.rows_.size(); ++e) {
+    const XesKind kind = other.kind_of(e);
+    std::uint64_t payload = other.payloads_[e];
+    if (kind == XesKind::text) {
+      std::uint32_t& code = remap[static_cast<std::uint32_t>(payload)];
+      if (code == kNoId) code = texts_.intern(other.texts_.name(static_cast<std::uint32_t>(payload)));
+      payload = code;
+    }
+    add(other.rows_[e] + row_offset, {kind, payload});
   }
 }
 

@@ -44,6 +44,12 @@ class XesAttributeBuffer {
 
   bool empty() const noexcept { return rows_.empty(); }
 
+  /// Appends every entry of `other` (a later part of the same document, read by another
+  /// parser), its rows shifted by `row_offset` and its texts re-interned here, so that
+  /// to_column() gives what one buffer fed all the values in order would. When this buffer
+  /// is empty `other` is taken over whole. O(entries of other + distinct texts of other).
+  void append(XesAttributeBuffer&& other, std::uint32_t row_offset);
+
   /// The column for `n_rows` events. One kind: text -> categorical, number and boolean ->
   /// numeric (boolean as 1/0), date -> timestamp. Several kinds -> categorical holding each
   /// value's canonical text (see read_xes). Categories are numbered by first row of use.

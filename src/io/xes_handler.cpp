@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "cxkit/core/error.hpp"
 #include "cxkit/core/time.hpp"
 
 namespace cxkit::io::detail {
@@ -90,7 +91,7 @@ bool parse_boolean(std::string_view s, bool& out) noexcept {
 }  // namespace
 
 XesHandler::XesHandler(XML_Parser parser, const XesOptions& options, std::string source)
-    : parser_(parser), options_(options), source_(source), builder_(std::move(source)) {
+    : parser_(parser), options_(options), source_(std::move(source)) {
   XML_SetUserData(parser_, this);
   XML_SetElementHandler(parser_, &XesHandler::on_start, &XesHandler::on_end);
 }
@@ -183,15 +184,15 @@ void XesHandler::end() {
 }
 
 std::uint32_t XesHandler::attribute_index(std::string_view name) {
-  const std::uint32_t a = columns_.intern(name);
-  if (a == attributes_.size()) attributes_.emplace_back();
+  const std::uint32_t a = part_.columns.intern(name);
+  if (a == part_.attributes.size()) part_.attributes.emplace_back();
   return a;
 }
 
 bool XesHandler::decode(Element type, std::uint32_t attr, std::string_view value, XesValue& out) {
   switch (type) {
     case Element::string:
-    case Element::id: out = attributes_[attr].text(value); return true;
+    case Element::id: out = part_.attributes[attr].text(value); return true;
     case Element::int_:
     case Element::float_: {
       double v = 0;
@@ -225,22 +226,22 @@ const char* XesHandler::bad_value_reason(Element type) noexcept {
   }
 }
 
+std::uint32_t XesHandler::add_problem(const char* what, std::int64_t at, std::string_view key, std::string_view value) {
+  if (options_.on_bad_row == OnBadRow::raise) throw InputError(what, {source_, at, std::string(key), std::string(value)});
+  part_.problems.push_back({what, at, std::string(key), std::string(value)});
+  return static_cast<std::uint32_t>(part_.problems.size() - 1);
+}
+
 void XesHandler::event_problem(const char* what, std::int64_t at, std::string_view key, std::string_view value) {
-  InputError e(what, {source_, at, std::string(key), std::string(value)});
-  if (options_.on_bad_row == OnBadRow::raise) throw e;
-  if (!event_bad_) {
-    event_bad_ = true;
-    event_reason_ = e.what();
-  }
+  if (event_bad_ && options_.on_bad_row == OnBadRow::skip) return;  // the first reason is the one reported
+  event_problem_ = add_problem(what, at, key, value);
+  event_bad_ = true;
 }
 
 void XesHandler::trace_problem(const char* what, std::int64_t at, std::string_view key, std::string_view value) {
-  InputError e(what, {source_, at, std::string(key), std::string(value)});
-  if (options_.on_bad_row == OnBadRow::raise) throw e;
-  if (!trace_bad_) {
-    trace_bad_ = true;
-    trace_reason_ = e.what();
-  }
+  if (trace_bad_ && options_.on_bad_row == OnBadRow::skip) return;
+  trace_problem_ = add_problem(what, at, key, value);
+  trace_bad_ = true;
 }
 
 void XesHandler::begin_trace() {
@@ -258,7 +259,7 @@ void XesHandler::trace_attribute(Element type, const XML_Char** atts) {
   if (k == nullptr || v == nullptr || *k == '\0') return;  // nothing to name a column by
   const std::string_view key(k), value(v);
   if (key == kConceptName) {
-    case_id_ = value.empty() ? kNoId : builder_.intern_case(value);
+    case_id_ = value.empty() ? kNoId : part_.cases.intern(value);
     return;
   }
   name_scratch_.assign(options_.trace_attribute_prefix).append(key);
@@ -274,27 +275,31 @@ void XesHandler::trace_attribute(Element type, const XML_Char** atts) {
 void XesHandler::end_trace() {
   if (!trace_bad_ && case_id_ == kNoId)
     trace_problem("trace without concept:name", trace_line_, kConceptName, "");
-  const auto first = static_cast<std::uint32_t>(builder_.size());
+  const auto first = static_cast<std::uint32_t>(part_.time.size());
   if (trace_bad_) {
-    for (const auto& e : pending_) builder_.add_skipped({e.line, trace_reason_});
-    for (auto& a : attributes_) a.drop_from(first);
+    for (const auto& e : pending_) part_.skipped.push_back({e.line, trace_problem_});
+    for (auto& a : part_.attributes) a.drop_from(first);
     pending_.clear();
     return;
   }
-  if (activity_ids_.size() < activities_.size()) activity_ids_.resize(activities_.size(), kNoId);
   for (const auto& e : pending_) {
-    std::uint32_t& id = activity_ids_[e.activity];
-    if (id == kNoId) id = builder_.intern_activity(activities_.name(e.activity));
-    builder_.add_event_ids(case_id_, id, from_micros(e.time));
+    // EventLogBuilder::add_event_ids would refuse it later; refuse it here, as it did when
+    // it was fed trace by trace (the location names the row, as the builder does).
+    if (e.time < kMinTimestampMicros || e.time > kMaxTimestampMicros)
+      throw InputError("timestamp outside the years 0001-9999",
+                       {source_, static_cast<std::int64_t>(part_.time.size()), "timestamp", std::to_string(e.time) + " us"});
+    part_.case_id.push_back(case_id_);
+    part_.activity.push_back(e.activity);
+    part_.time.push_back(e.time);
   }
   const auto last = static_cast<std::uint32_t>(first + pending_.size());
   for (const auto& tv : trace_values_)
-    for (std::uint32_t row = first; row < last; ++row) attributes_[tv.attribute].add(row, tv.value);
+    for (std::uint32_t row = first; row < last; ++row) part_.attributes[tv.attribute].add(row, tv.value);
   pending_.clear();
 }
 
 void XesHandler::begin_event() {
-  if (builder_.size() + pending_.size() >= kNoId - 1)
+  if (part_.time.size() + pending_.size() >= kNoId - 1)
     throw InputError("an event log holds at most 4,294,967,294 events; partition the input", {source_, line(), "", ""});
   activity_ = kNoId;
   has_time_ = false;
@@ -310,7 +315,7 @@ void XesHandler::event_attribute(Element type, const XML_Char** atts) {
   if (k == nullptr || v == nullptr || *k == '\0') return;
   const std::string_view value(v);
   if (std::strcmp(k, kConceptName.data()) == 0) {
-    activity_ = value.empty() ? kNoId : activities_.intern(value);
+    activity_ = value.empty() ? kNoId : part_.activities.intern(value);
     return;
   }
   if (std::strcmp(k, kTimestamp.data()) == 0) {
@@ -337,10 +342,10 @@ void XesHandler::event_attribute(Element type, const XML_Char** atts) {
   }
   XesValue decoded{};
   if (!decode(type, a, value, decoded)) {
-    event_problem(bad_value_reason(type), line(), columns_.name(a), value);
+    event_problem(bad_value_reason(type), line(), part_.columns.name(a), value);
     return;
   }
-  attributes_[a].add(next_row(), decoded);
+  part_.attributes[a].add(next_row(), decoded);
 }
 
 void XesHandler::end_event() {
@@ -349,21 +354,12 @@ void XesHandler::end_event() {
     else if (!has_time_) event_problem("event without time:timestamp", event_line_, kTimestamp, "");
   }
   if (event_bad_) {
-    builder_.add_skipped({event_line_, event_reason_});
+    part_.skipped.push_back({event_line_, event_problem_});
     const std::uint32_t row = next_row();
-    for (auto& a : attributes_) a.drop_from(row);
+    for (auto& a : part_.attributes) a.drop_from(row);
     return;
   }
   pending_.push_back({activity_, time_, event_line_});
-}
-
-EventLog XesHandler::finish() {
-  const std::size_t n = builder_.size();
-  for (std::uint32_t a = 0; a < attributes_.size(); ++a) {
-    if (!attributes_[a].empty()) builder_.add_column(attributes_[a].to_column(std::string(columns_.name(a)), n));
-    attributes_[a] = XesAttributeBuffer{};  // release each buffer once its column exists
-  }
-  return builder_.build();
 }
 
 }  // namespace cxkit::io::detail

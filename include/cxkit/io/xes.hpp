@@ -1,6 +1,7 @@
 // Reading event logs from IEEE 1849 XES, plain or gzip-compressed.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,13 @@ struct XesOptions {
   OnBadRow on_bad_row = OnBadRow::raise;
   /// Trace attributes become event attributes named prefix + key, as pm4py names them.
   std::string trace_attribute_prefix = "case:";
+  /// Parser threads: 0 = one per hardware thread, 1 = a single parser on the calling
+  /// thread. The log is the same for every value (see read_xes, "Parallel parsing").
+  unsigned threads = 0;
+  /// With threads > 1: decompressed bytes per chunk handed to a parser thread (a chunk
+  /// runs on to the next <trace>). Bounds the text held in memory, about
+  /// (2 x threads + 2) x chunk_bytes.
+  std::size_t chunk_bytes = std::size_t{1} << 20;
 };
 
 /// Reads an XES file (gzip detected from its magic bytes). The trace's concept:name is the
@@ -42,7 +50,17 @@ struct XesOptions {
 /// - Streaming: the input is parsed in 256 KiB chunks (decompressed chunk by chunk for
 ///   gzip; concatenated gzip members are read in order, anything else after the gzip data
 ///   is an error). Memory: about 16 bytes per event plus 12 per attribute value until the
-///   log is built.
+///   log is built (twice the 16 while the parsed events are joined into the log).
+/// - Parallel parsing (threads > 1): the calling thread reads and decompresses, cutting the
+///   text before <trace> tags into chunks of about chunk_bytes; worker threads parse the
+///   chunks, each as a document of its own (the original prolog and <log> start tag
+///   replicated, lines numbered as in the file); results are joined in document order.
+///   A cut that is not between two children of <log> (a "<trace" inside a comment, CDATA
+///   section, processing instruction or nested element) makes the chunk before it
+///   malformed, and that chunk is parsed again together with the next ones. On any error,
+///   and for documents not worth the risk (a DOCTYPE, an encoding other than UTF-8,
+///   US-ASCII or ISO-8859-1, a chunk over max(16 x chunk_bytes, 64 MiB)), the document is
+///   read again with one parser, which reports exactly what threads = 1 reports.
 ///
 /// Throws NotFoundError when the file does not exist; InputError for an empty file,
 /// malformed XML (with the expat message and line), a root element other than <log>,
