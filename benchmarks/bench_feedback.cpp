@@ -2,6 +2,7 @@
 // items_per_second in the output is texts per second.
 #include <cxkit/feedback/duplicates.hpp>
 #include <cxkit/feedback/tfidf.hpp>
+#include <cxkit/feedback/themes.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -81,5 +82,43 @@ void BM_FindDuplicates(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_FindDuplicates)->Arg(50000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Short themed feedback: 85% carry one of 40 two-word topic phrases (one of three variants of
+// the second word), plus 3-8 filler words; 15% are filler only.
+std::vector<std::string> themed_texts(std::size_t n) {
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string t;
+    if (next() % 100 < 85) {
+      const auto topic = std::to_string(next() % 40);
+      t = "topic" + topic + "a topic" + topic + "b" + std::to_string(next() % 3);
+    }
+    const std::size_t words = 3 + next() % 6;
+    for (std::size_t w = 0; w < words; ++w) t += " word" + std::to_string(next() % 2000);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void BM_DetectThemes(benchmark::State& state) {
+  const auto texts = themed_texts(static_cast<std::size_t>(state.range(0)));
+  ThemeOptions o;
+  o.language = Language::en;
+  std::size_t themes = 0;
+  for (auto _ : state) {
+    const ThemeResult r = detect_themes(texts, o);
+    themes = r.themes.size();
+    benchmark::DoNotOptimize(themes);
+  }
+  state.counters["themes"] = static_cast<double>(themes);
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_DetectThemes)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace

@@ -15,6 +15,10 @@ PYBIND11_MODULE(_core, m) {
   cxkit_bind::register_journey(m);
   cxkit_bind::register_journey_plans(m);
   cxkit_bind::register_churn(m);
+  cxkit_bind::register_churn_features(m);
+  cxkit_bind::register_churn_scorecard(m);
   cxkit_bind::register_moments(m);
+  cxkit_bind::register_moments_notify(m);
   cxkit_bind::register_feedback(m);
+  cxkit_bind::register_feedback_themes(m);
 }

@@ -15,6 +15,10 @@ void register_simulate(py::module_& m);
 void register_journey(py::module_& m);
 void register_journey_plans(py::module_& m);
 void register_churn(py::module_& m);
+void register_churn_features(py::module_& m);
+void register_churn_scorecard(py::module_& m);
 void register_moments(py::module_& m);
+void register_moments_notify(py::module_& m);
 void register_feedback(py::module_& m);
+void register_feedback_themes(py::module_& m);
 }  // namespace cxkit_bind

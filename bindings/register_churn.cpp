@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "cxkit/churn/cox.hpp"
+#include "cxkit/churn/explain.hpp"
 #include "cxkit/churn/kaplan_meier.hpp"
 #include "cxkit/churn/logistic.hpp"
 #include "cxkit/churn/metrics.hpp"
@@ -15,6 +16,8 @@ namespace {
 
 namespace ch = cxkit::churn;
 using Mat = Eigen::Ref<const Eigen::MatrixXd>;
+// Any strided float64 array (C- or F-order, a pandas block) binds without a copy.
+using StridedMat = ch::StridedMatrixRef;
 using Vec = Eigen::Ref<const Eigen::VectorXd>;
 using Codes = Eigen::Ref<const ch::Codes>;
 
@@ -78,7 +81,7 @@ void register_churn(py::module_& m) {
            py::arg("penalizer"), py::arg("alpha"), py::arg("max_iter"), py::arg("tol"))
       .def(
           "fit",
-          [](ch::CoxPH& model, const Mat& X, const Vec& T, const Vec& E, std::optional<Codes> strata) {
+          [](ch::CoxPH& model, const StridedMat& X, const Vec& T, const Vec& E, std::optional<Codes> strata) {
             py::gil_scoped_release release;
             if (strata) model.fit(X, T, E, *strata);
             else model.fit(X, T, E);
@@ -146,6 +149,18 @@ void register_churn(py::module_& m) {
         d["at_risk"] = t.at_risk;
         return d;
       });
+
+  m.def(
+      "explain_linear",
+      [](const Mat& X, const Vec& coef, const Vec& reference, int top) {
+        ch::Explanation e;
+        {
+          py::gil_scoped_release release;
+          e = ch::explain_linear(X, coef, reference, top);
+        }
+        return py::make_tuple(std::move(e.feature), std::move(e.contribution));
+      },
+      py::arg("X"), py::arg("coef"), py::arg("reference"), py::arg("top") = 3);
 
   auto mm = m.def_submodule("metrics", "Evaluation metrics (C++ core).");
   mm.def("roc_auc_score",

@@ -45,11 +45,15 @@ void register_feedback(py::module_& m) {
   m.def(
       "find_duplicates",
       [](const std::vector<std::string>& texts, double threshold, std::size_t num_perm, std::size_t shingle_size,
-         std::optional<std::string> language) {
+         std::optional<std::string> language, bool remove_stop_words, bool stem, double fp_weight, double fn_weight) {
         fb::DuplicateOptions o;
         o.num_perm = num_perm;
         o.shingle_size = shingle_size;
         o.language = language_of(language);
+        o.tokenize.remove_stop_words = remove_stop_words;
+        o.tokenize.stem = stem;
+        o.fp_weight = fp_weight;
+        o.fn_weight = fn_weight;
         fb::DuplicateGroups g;
         {
           py::gil_scoped_release release;
@@ -57,7 +61,9 @@ void register_feedback(py::module_& m) {
         }
         return py::make_tuple(g.group, g.groups, g.candidate_pairs, g.verified_pairs);
       },
-      py::arg("texts"), py::arg("threshold"), py::arg("num_perm"), py::arg("shingle_size"), py::arg("language"));
+      py::arg("texts"), py::arg("threshold"), py::arg("num_perm"), py::arg("shingle_size"), py::arg("language"),
+      py::arg("remove_stop_words") = true, py::arg("stem") = true, py::arg("fp_weight") = 0.5,
+      py::arg("fn_weight") = 0.5);
   py::class_<fb::TextIndex>(m, "TextIndex", "TF-IDF cosine retrieval index (C++ core).")
       .def(py::init([](const std::vector<std::string>& texts) {
         py::gil_scoped_release release;

@@ -8,6 +8,7 @@
 #include "cxkit/journey/discover.hpp"
 #include "cxkit/journey/dot.hpp"
 #include "cxkit/journey/journey_map.hpp"
+#include "cxkit/journey/journey_map_io.hpp"
 #include "cxkit/journey/markov.hpp"
 #include "register.hpp"
 
@@ -179,7 +180,27 @@ void register_journey(py::module_& m) {
            py::arg("labels") = "frequency", py::arg("statistic") = "mean", py::arg("start_end") = true,
            py::arg("rankdir") = "LR")
       .def("memory_bytes", &jr::JourneyMap::memory_bytes)
-      .def("__eq__", [](const jr::JourneyMap& a, const jr::JourneyMap& b) { return a == b; });
+      .def("__eq__", [](const jr::JourneyMap& a, const jr::JourneyMap& b) { return a == b; })
+      .def("to_bytes",
+           [](const jr::JourneyMap& j) {
+             std::string bytes;
+             {
+               py::gil_scoped_release release;
+               bytes = jr::to_bytes(j);
+             }
+             return py::bytes(bytes);
+           })
+      .def(py::pickle([](const jr::JourneyMap& j) { return py::bytes(jr::to_bytes(j)); },
+                      [](const py::bytes& b) { return jr::from_bytes(std::string_view(b)); }));
+
+  m.def(
+      "journey_map_from_bytes",
+      [](const py::bytes& b) {
+        const std::string_view view(b);  // b stays alive (and immutable) for the call
+        py::gil_scoped_release release;
+        return jr::from_bytes(view);
+      },
+      py::arg("data"));
 
   m.def(
       "discover",

@@ -1,6 +1,7 @@
 """Funnels, designed journeys (conformance) and playbooks: the Python face (re-exported by cxkit.journey)."""
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,10 +11,22 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import duration_to_micros, micros_to_series, to_micros
+from cxkit._time import check_state_version, duration_to_micros, micros_to_series, to_micros
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
+
+
+def _frames_equal(a: Any, b: Any, fields: Sequence[str]) -> bool:
+    """Field-by-field equality of two results whose fields are DataFrames (exact, NaN equal to NaN) or plain values."""
+    for f in fields:
+        x, y = getattr(a, f), getattr(b, f)
+        if isinstance(x, pd.DataFrame):
+            if not (isinstance(y, pd.DataFrame) and x.shape == y.shape and x.equals(y)):
+                return False
+        elif not (x == y or (isinstance(x, float) and isinstance(y, float) and np.isnan(x) and np.isnan(y))):
+            return False
+    return True
 
 
 def _steps_frame(d: dict[str, Any]) -> pd.DataFrame:
@@ -24,7 +37,7 @@ def _steps_frame(d: dict[str, Any]) -> pd.DataFrame:
     return df
 
 
-@dataclass
+@dataclass(eq=False)
 class FunnelResult:
     """Customers reaching each step: ``steps`` (overall), ``segments`` (one row per segment and step)."""
 
@@ -35,6 +48,28 @@ class FunnelResult:
     def next_after_drop(self, step: int) -> pd.DataFrame:
         """What customers who completed ``step`` (1-based) but not the next one did next."""
         return pd.DataFrame(self._next[step - 1], columns=["activity", "customers"])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FunnelResult):
+            return NotImplemented
+        return _frames_equal(self, other, ("steps", "segments", "_next"))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1, "steps": self.steps, "segments": self.segments, "next": self._next}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "FunnelResult")
+        self.steps, self.segments, self._next = state["steps"], state["segments"], state["next"]
+
+    def _repr_html_(self) -> str:
+        first = int(self.steps["customers"].iloc[0]) if len(self.steps) else 0
+        last = float(self.steps["conversion_from_first"].iloc[-1]) if len(self.steps) else float("nan")
+        cols = ["step", "activity", "customers", "dropped", "conversion_from_previous", "conversion_from_first"]
+        return (f"<p><b>Funnel</b>: {len(self.steps)} steps, {first:,} customers entered, "
+                f"{last:.1%} reached the last step</p>"
+                + self.steps[cols].to_html(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
 def funnel(log: EventLog, steps: Sequence[str], within: Any = None, order: str = "strict", entry: str = "first",
@@ -67,7 +102,7 @@ def funnel(log: EventLog, steps: Sequence[str], within: Any = None, order: str =
     return FunnelResult(_steps_frame(overall), seg, [list(x) for x in overall["next_after_drop"]])
 
 
-@dataclass
+@dataclass(eq=False)
 class Conformance:
     """Per-customer conformance (``customers``), per-stage counts (``stages``), first deviations and
     the outcome rate with vs without each deviation (``outcome_effects``)."""
@@ -77,6 +112,29 @@ class Conformance:
     first_deviations: pd.DataFrame
     outcome_effects: pd.DataFrame
     mean_fitness: float
+
+    _FIELDS = ("customers", "stages", "first_deviations", "outcome_effects", "mean_fitness")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Conformance):
+            return NotImplemented
+        return _frames_equal(self, other, self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1, **{f: getattr(self, f) for f in self._FIELDS}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "Conformance")
+        for f in self._FIELDS:
+            setattr(self, f, state[f])
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Conformance</b>: {len(self.customers):,} customers, mean fitness {self.mean_fitness:.3f}</p>"
+                + self.stages.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+                + "<p>Most common first deviations</p>"
+                + self.first_deviations.head(10).to_html(index=False))
 
 
 class JourneyDesign:
@@ -102,6 +160,15 @@ class JourneyDesign:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, JourneyDesign) and self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1, "json": self._core.to_json_text()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "JourneyDesign")
+        self._core = _core.JourneyDesign.from_json_text(state["json"])
 
     def check(self, log: EventLog, as_of: Any = None, calendar: Calendar | None = None,
               outcome: Mapping[str, float] | pd.Series | None = None,
@@ -158,6 +225,15 @@ class Playbook:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Playbook) and self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1, "json": self._core.to_json_text()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "Playbook")
+        self._core = _core.Playbook.from_json_text(state["json"])
 
     def instantiate(self, customer: str, start: Any, calendar: Calendar | None = None) -> dict[str, Any]:
         """Due dates on the calendar's business days: ``tasks`` (DataFrame), ``critical_path``, ``finish``."""

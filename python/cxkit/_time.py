@@ -63,3 +63,16 @@ def micros_to_series(us: np.ndarray, name: str | None = None, index: Any = None)
     if valid.size == 0 or (valid.min() >= lo and valid.max() <= hi):
         idx = idx.as_unit("ns")
     return pd.Series(idx.tz_localize("UTC"), name=name, index=index)
+
+
+def check_state_version(state: Any, what: str, current: int = 1) -> None:
+    """Refuse pickled state this cxkit cannot read: a ValueError naming the version found.
+
+    (Shared by every class's ``__setstate__``; kept here because every module imports ``_time``.)
+    """
+    found = state.get("version") if isinstance(state, dict) else None
+    if isinstance(found, int) and found > current:
+        raise ValueError(f"cannot read a {what} pickled with state version {found}: it was written by a newer cxkit "
+                         f"(this one reads up to version {current}); upgrade cxkit")
+    if found != current:
+        raise ValueError(f"cannot read a {what} pickle: unknown state version {found!r}")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import duration_to_micros, from_micros, series_to_micros, to_micros
+from cxkit._time import check_state_version, duration_to_micros, from_micros, series_to_micros, to_micros
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES = {name: short for short, name in zip(WEEKDAYS, ("monday", "tuesday", "wednesday", "thursday",
@@ -159,6 +159,5 @@ class Calendar:
         return {"version": 1, "timezone": self.timezone, "week": self._core.week, "holidays": self._core.holidays}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if state.get("version") != 1:
-            raise ValueError(f"cannot read a Calendar pickled with format version {state.get('version')}")
+        check_state_version(state, "Calendar")
         self._core = _core.Calendar(state["timezone"], state["week"], state["holidays"])

@@ -7,6 +7,7 @@ give lifelines' numbers. See docs/churn_models.md.
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,16 +16,85 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from cxkit import _core
+from cxkit._describe import FeatureDescriptions, feature_descriptions
+from cxkit._scorecard import Scorecard
+from cxkit._churn_features import BacktestResult, backtest, build_features, expansion_signals, label, renewals
+from cxkit._retention import cohort_retention
+from cxkit._time import check_state_version
 
-__all__ = ["CoxPH", "KaplanMeier", "LogisticRegression", "metrics"]
+__all__ = ["CoxPH", "FeatureDescriptions", "KaplanMeier", "LogisticRegression", "Scorecard", "feature_descriptions",
+           "metrics", "BacktestResult", "backtest", "build_features", "cohort_retention", "expansion_signals", "label",
+           "renewals"]
 
 
-def _matrix(X: Any) -> tuple[np.ndarray, list[str] | None]:
-    names = [str(c) for c in X.columns] if isinstance(X, pd.DataFrame) else None
-    A = np.asarray(X, dtype=np.float64)
-    if A.ndim != 2:
-        raise ValueError(f"X must be 2-dimensional, got shape {A.shape}")
-    return np.asfortranarray(A), names  # Eigen is column-major: no copy inside
+try:  # scikit-learn >= 1.6
+    from sklearn.utils.validation import validate_data as _validate_data
+except ImportError:  # scikit-learn < 1.6: the method it replaced
+    def _validate_data(est: Any, *args: Any, **kwargs: Any) -> Any:
+        return est._validate_data(*args, **kwargs)
+
+_LR_VERSION = 1  # pickled state version of LogisticRegression (on top of scikit-learn's own)
+_FIT_VERSION = 1  # CoxPH / KaplanMeier: the fit inputs, refitted on load (the C++ fit is deterministic)
+
+
+try:  # NumPy >= 2.0
+    from numpy.lib.array_utils import byte_bounds as _byte_bounds
+except ImportError:  # NumPy 1.x
+    _byte_bounds = np.byte_bounds
+
+
+def _root(a: np.ndarray) -> Any:
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _columns(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """The columns as one float64 (n, p) array without copying when pandas holds them evenly
+    spaced in one block (a DataFrame built from one 2-D array, or read by read_csv): a strided
+    view that C++ reads in place. Otherwise one copy into a Fortran-ordered array (each column
+    contiguous, as the C++ side prefers). ``df[columns]`` would copy (a gather that costs
+    0.25 s at 1M x 10 on a C-ordered block) and ``np.asarray`` of it a second time."""
+    n, p = len(df), len(columns)
+    views = [df[c].to_numpy() for c in columns] if p else []
+    if n and p and all(v.dtype == np.float64 and v.ndim == 1 for v in views):
+        base = _root(views[0])
+        rs = views[0].strides[0]
+        ptr = [v.__array_interface__["data"][0] for v in views]
+        cs = ptr[1] - ptr[0] if p > 1 else 8
+        if (rs > 0 and cs > 0 and all(v.strides[0] == rs and _root(v) is base for v in views)
+                and all(ptr[j] - ptr[0] == j * cs for j in range(p))):
+            lo, hi = _byte_bounds(base) if isinstance(base, np.ndarray) else (None, None)
+            end = ptr[0] + (n - 1) * rs + (p - 1) * cs + 8
+            if lo is not None and lo <= ptr[0] and end <= hi:
+                return np.lib.stride_tricks.as_strided(views[0], shape=(n, p), strides=(rs, cs), writeable=False)
+    out = np.empty((n, p), dtype=np.float64, order="F")
+    for j, c in enumerate(columns):
+        out[:, j] = np.asarray(df[c], dtype=np.float64)
+    return out
+
+
+def _explain_frame(X: Any, A: np.ndarray, names: Sequence[str], coef: np.ndarray, reference: np.ndarray, top: int,
+                   descriptions: FeatureDescriptions | None) -> pd.DataFrame:
+    """Each row's `top` largest |coef_j (x_ij - reference_j)| (C++ explain_linear), in words."""
+    if int(top) < 1:
+        raise ValueError(f"top must be >= 1, got {top}")
+    words = descriptions if descriptions is not None else feature_descriptions
+    feat, contrib = _core.explain_linear(np.asfortranarray(A), np.ascontiguousarray(coef, dtype=np.float64),
+                                         np.ascontiguousarray(reference, dtype=np.float64), int(top))
+    feat, contrib = np.asarray(feat), np.asarray(contrib)
+    accounts = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(A.shape[0])
+    rows = []
+    for i, account in enumerate(accounts):
+        for r in range(feat.shape[1]):
+            j = int(feat[i, r])
+            if j < 0:
+                break
+            c = float(contrib[i, r])
+            rows.append((account, r + 1, names[j], float(A[i, j]), c,
+                         "raises risk" if c > 0 else ("lowers risk" if c < 0 else "no effect"),
+                         words.describe(names[j], A[i, j], reference[j])))
+    return pd.DataFrame(rows, columns=["account", "rank", "feature", "value", "contribution", "effect", "text"])
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -60,14 +130,41 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.solver = solver
 
+    def __sklearn_tags__(self) -> Any:  # scikit-learn >= 1.6
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # a churn model: binary by design (fit says so for 3+ classes)
+        return tags
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"binary_only": True}
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
-        A, names = _matrix(X)
-        labels = np.asarray(y)
-        if labels.shape[0] != A.shape[0]:
-            raise ValueError(f"X has {A.shape[0]} rows but y has {labels.shape[0]}")
+        """Fit on ``X`` (n, p) and binary labels ``y``; ``sample_weight`` >= 0 (a zero weight drops the row).
+
+        Raises ValueError for NaN/inf, sparse, empty or complex input, a continuous target, or other
+        than two classes.
+        """
+        from sklearn.utils.multiclass import check_classification_targets
+        from sklearn.utils.validation import _check_sample_weight
+
+        X, labels = _validate_data(self, X, y, dtype=np.float64, order="F", y_numeric=False)
+        check_classification_targets(labels)
+        w = None
+        if sample_weight is not None:
+            w = _check_sample_weight(sample_weight, X, dtype=np.float64)
+            if (w < 0).any():
+                raise ValueError("sample_weight must be >= 0")
+            if not (w > 0).any():
+                raise ValueError("sample_weight is zero for every row: nothing to fit")
+            keep = w > 0  # a zero weight is the row left out (the C++ solver takes positive weights only)
+            if not keep.all():
+                X, labels, w = X[keep], labels[keep], w[keep]
+        A = np.asfortranarray(X)
         classes = np.unique(labels)
         if len(classes) != 2:
-            raise ValueError(f"LogisticRegression needs exactly 2 classes in y, got {len(classes)}: {classes[:5]}")
+            n = len(classes)
+            raise ValueError(f"Only binary classification is supported: LogisticRegression needs exactly 2 classes "
+                             f"in y, got {n} class{'es' if n != 1 else ''}: {classes[:5]}")
         y01 = (labels == classes[1]).astype(np.float64)
         kind, w0, w1 = "none", 1.0, 1.0
         if isinstance(self.class_weight, str):
@@ -81,27 +178,29 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             raise ValueError(f"class_weight must be None, 'balanced' or a dict, not {self.class_weight!r}")
         core = _core.LogisticRegression(float(self.C), bool(self.fit_intercept), kind, w0, w1, float(self.tol),
                                         int(self.max_iter), str(self.solver))
-        w = None if sample_weight is None else np.ascontiguousarray(sample_weight, dtype=np.float64)
-        core.fit(A, y01, w)
+        core.fit(A, y01, None if w is None else np.ascontiguousarray(w))
         self.classes_ = classes
         self.coef_ = np.asarray(core.coef, dtype=np.float64).reshape(1, -1)
         self.intercept_ = np.array([core.intercept], dtype=np.float64)
         self.n_iter_ = np.array([core.n_iter], dtype=np.int32)
         self.converged_ = bool(core.converged)
         self.objective_ = float(core.objective)
-        self.n_features_in_ = A.shape[1]
-        if names is not None:
-            self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.feature_means_ = A.mean(axis=0)  # the reference account of explain()
         return self
 
     def _check(self, X: Any) -> np.ndarray:
-        if not hasattr(self, "coef_"):
-            from sklearn.exceptions import NotFittedError
-            raise NotFittedError("This LogisticRegression instance is not fitted yet; call fit first")
-        A = np.asarray(X, dtype=np.float64)
-        if A.ndim != 2 or A.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {A.shape[-1] if A.ndim else 0} features, the model expects {self.n_features_in_}")
-        return A
+        from sklearn.utils.validation import check_is_fitted
+        check_is_fitted(self, "coef_")
+        return _validate_data(self, X, dtype=np.float64, reset=False)
+
+    # ---- pickling: scikit-learn's state (it records its own version) plus cxkit's format version ----
+    def __getstate__(self) -> dict[str, Any]:
+        return {**super().__getstate__(), "_cxkit_version": _LR_VERSION}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        check_state_version({"version": state.pop("_cxkit_version", _LR_VERSION)}, "LogisticRegression", _LR_VERSION)
+        super().__setstate__(state)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the second class: X @ coef_ + intercept_."""
@@ -114,7 +213,26 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        z = self.decision_function(X)  # first: raises NotFittedError before classes_ is looked up
+        return self.classes_[(z > 0).astype(int)]
+
+    def explain(self, X: Any, top: int = 3, descriptions: FeatureDescriptions | None = None) -> pd.DataFrame:
+        """Each account's `top` largest drivers of its log-odds, in plain words.
+
+        The contribution of feature j is ``coef_j * (x_j - mean_j)`` (log-odds of
+        ``classes_[1]``, relative to the average training account, ``feature_means_``); all
+        contributions of a row sum to ``decision_function(x) - decision_function(means)``.
+
+        Returns
+        -------
+        DataFrame with columns account (X's index, else the row number), rank (1 = largest
+        ``|contribution|``), feature, value, contribution, effect ("raises risk" / "lowers
+        risk": toward / away from ``classes_[1]``) and text, e.g. "logins down 45% over 30
+        days", from ``descriptions`` (default :data:`cxkit.churn.feature_descriptions`).
+        """
+        A = self._check(X)
+        names = list(getattr(self, "feature_names_in_", [f"x{j}" for j in range(self.n_features_in_)]))
+        return _explain_frame(X, A, names, self.coef_[0], self.feature_means_, top, descriptions)
 
 
 class CoxPH:
@@ -123,7 +241,7 @@ class CoxPH:
     Examples
     --------
     >>> import pandas as pd, cxkit
-    >>> df = pd.DataFrame({"t": [5, 8, 3, 9, 4, 7], "e": [1, 1, 0, 1, 1, 0], "x": [1.0, 0.2, 0.4, 0.1, 1.5, 0.3]})
+    >>> df = pd.DataFrame({"t": [5, 8, 3, 9, 4, 7], "e": [1, 1, 0, 1, 1, 0], "x": [0.2, 1.0, 0.4, 0.1, 1.5, 0.3]})
     >>> m = cxkit.churn.CoxPH().fit(df, duration_col="t", event_col="e")
     >>> list(m.params_.index)
     ['x']
@@ -155,11 +273,12 @@ class CoxPH:
             if c not in df.columns:
                 raise KeyError(f"column '{c}' not in the DataFrame")
         covariates = [c for c in df.columns if c not in {duration_col, event_col, *(self.strata or [])}]
-        X, _ = _matrix(df[covariates])
+        X = _columns(df, covariates)  # read in place by C++ where pandas' layout allows
         core = _core.CoxPH(float(self.penalizer), float(self.alpha), int(self.max_iter), float(self.tol))
         core.fit(X, np.asarray(df[duration_col], dtype=np.float64), np.asarray(df[event_col], dtype=np.float64),
                  self._strata_codes(df, fitting=True))
         self._core = core
+        self._fit_args = (df, duration_col, event_col)  # what pickling keeps (a reference, not a copy)
         self.__dict__.pop("_concordance", None)
         self.covariates_ = covariates
         idx = pd.Index(covariates, name="covariate")
@@ -174,6 +293,30 @@ class CoxPH:
         self.baseline_survival_ = pd.DataFrame(np.asarray(core.baseline_survival()), index=pd.Index(times, name="time"),
                                                columns=cols)
         return self
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "_core"):
+            return f"<p><b>CoxPH</b> (not fitted; penalizer {self.penalizer:g})</p>"
+        strata = f", strata {html.escape(str(self.strata))}" if self.strata else ""
+        return (f"<p><b>CoxPH</b>: {len(self._fit_args[0]):,} rows, {len(self.covariates_)} covariates{strata}; "
+                f"log-likelihood {self.log_likelihood_:.4f}</p>"
+                + self.summary.to_html(float_format=lambda v: f"{v:.4g}"))
+
+    # ---- pickling: settings and the training frame; loading refits (deterministic: same numbers) ----
+    def __getstate__(self) -> dict[str, Any]:
+        settings = {k: self.__dict__[k] for k in ("penalizer", "strata", "alpha", "max_iter", "tol")}
+        fitted = self.params_.to_numpy() if "params_" in self.__dict__ else None
+        return {"version": _FIT_VERSION, "settings": settings, "fit": self.__dict__.get("_fit_args"), "params": fitted}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "CoxPH", _FIT_VERSION)
+        self.__dict__.update(state["settings"])
+        if state["fit"] is not None:
+            self.fit(*state["fit"])
+            # the frame is kept by reference: refuse a pickle whose frame was changed after fit
+            if not np.allclose(self.params_.to_numpy(), state["params"], rtol=1e-6, atol=1e-12, equal_nan=True):
+                raise ValueError("cannot read this CoxPH pickle: refitting its training frame gives other "
+                                 "coefficients (was the frame modified after fit?)")
 
     @property
     def concordance_index_(self) -> float:
@@ -197,7 +340,19 @@ class CoxPH:
         missing = [c for c in self.covariates_ if c not in df.columns]
         if missing:
             raise KeyError(f"covariate column(s) {missing} not in the DataFrame")
-        return _matrix(df[self.covariates_])[0]
+        return np.asfortranarray(_columns(df, self.covariates_))
+
+    def explain(self, df: pd.DataFrame, top: int = 3, descriptions: FeatureDescriptions | None = None) -> pd.DataFrame:
+        """Each account's `top` largest drivers of its hazard, in plain words.
+
+        The contribution of covariate j is ``params_j * (x_j - mean_j)`` (log hazard ratio
+        against the average training account); a row's contributions sum to its log partial
+        hazard. Columns: account (``df``'s index), rank, feature, value, contribution, effect
+        ("raises risk" / "lowers risk") and text (see ``LogisticRegression.explain``).
+        """
+        X = self._X(df)
+        return _explain_frame(df, X, self.covariates_, self.params_.to_numpy(), np.asarray(self._core.means), top,
+                              descriptions)
 
     def predict_partial_hazard(self, df: pd.DataFrame) -> pd.Series:
         """exp((x - mean) beta), relative to the training means, as lifelines reports it."""
@@ -230,6 +385,7 @@ class KaplanMeier:
         core = _core.KaplanMeier(float(self.alpha))
         core.fit(T, E, None if weights is None else np.asarray(weights, dtype=np.float64))
         self._core, self.label = core, label
+        self._fit_args = (T.copy(), E.copy(), None if weights is None else np.array(weights, dtype=np.float64), label)
         idx = pd.Index(np.asarray(core.timeline), name="timeline")
         self.survival_function_ = pd.DataFrame({label: np.asarray(core.survival)}, index=idx)
         pct = 1 - self.alpha
@@ -241,6 +397,28 @@ class KaplanMeier:
                                          ("removed", "observed", "censored", "entrance", "at_risk")},
                                         index=pd.Index(np.asarray(table["time"]), name="event_at"))
         return self
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "_core"):
+            return f"<p><b>KaplanMeier</b> (not fitted; alpha {self.alpha:g})</p>"
+        T, E = self._fit_args[0], self._fit_args[1]
+        s = self.survival_function_[self.label]
+        at = s.index[np.unique(np.linspace(0, len(s) - 1, min(len(s), 8)).round().astype(int))] if len(s) else s.index
+        table = self.survival_function_.loc[at].join(self.confidence_interval_.loc[at])
+        return (f"<p><b>KaplanMeier {html.escape(str(self.label))}</b>: {len(T):,} subjects, "
+                f"{int(np.count_nonzero(E)):,} events, median survival {self.median_survival_time_:g}</p>"
+                + table.to_html(float_format=lambda v: f"{v:.4f}"))
+
+    # ---- pickling: alpha and the fit inputs; loading refits (deterministic: same curve) ----
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": _FIT_VERSION, "alpha": self.alpha, "fit": self.__dict__.get("_fit_args")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "KaplanMeier", _FIT_VERSION)
+        self.alpha = state["alpha"]
+        if state["fit"] is not None:
+            T, E, W, label = state["fit"]
+            self.fit(T, E, W, label=label)
 
     def survival_at(self, times: Any) -> np.ndarray:
         return np.asarray(self._core.survival_at(np.atleast_1d(np.asarray(times, dtype=np.float64))))

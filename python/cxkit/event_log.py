@@ -9,7 +9,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._columns import factorize, from_core, infer_kind, to_spec
-from cxkit._time import micros_to_series, series_to_micros
+from cxkit._time import check_state_version, micros_to_series, series_to_micros
 
 # pm4py's standard column names, so frames formatted for pm4py work without arguments.
 CASE = "case:concept:name"
@@ -150,14 +150,26 @@ class EventLog:
         return (f"EventLog({len(self):,} events, {self.n_cases:,} cases, "
                 f"{len(self.activities)} activities, {len(self.attributes)} attributes)")
 
+    def __eq__(self, other: object) -> bool:
+        """Same events in the same order with the same attributes (and kinds): O(events)."""
+        if not isinstance(other, EventLog):
+            return NotImplemented
+        if (len(self), self.n_cases, self.attributes) != (len(other), other.n_cases, other.attributes):
+            return False
+        kinds = [self._core.attribute(a)[0] for a in self.attributes]
+        return kinds == [other._core.attribute(a)[0] for a in other.attributes] and \
+            self.to_pandas().equals(other.to_pandas())
+
+    def __hash__(self) -> int:  # consistent with ==, cheap
+        return hash((len(self), self.n_cases, tuple(self.attributes)))
+
     # ---- pickling: through the columns (versioned) ----
     def __getstate__(self) -> dict[str, Any]:
         kinds = {name: self._core.attribute(name)[0] for name in self.attributes}
         return {"version": 1, "frame": self.to_pandas(), "kinds": kinds, "source": self.source}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if state.get("version") != 1:
-            raise ValueError(f"cannot read an EventLog pickled with format version {state.get('version')}")
+        check_state_version(state, "EventLog")
         restored = EventLog.from_pandas(state["frame"], case="case", activity="activity", timestamp="timestamp",
                                         attributes=state["kinds"])
         self._core = restored._core

@@ -7,6 +7,7 @@ Markov chain over the stages. Counts agree with pm4py's ``discover_dfg``, ``get_
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from cxkit import _core
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
+from cxkit._time import check_state_version
 
 from cxkit._journey_plans import Conformance, FunnelResult, JourneyDesign, Playbook, funnel  # noqa: E402
 
@@ -147,6 +149,35 @@ class JourneyMap:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, JourneyMap) and bool(self._core == other._core)
 
+    # ---- serialisation: the C++ core's exact, versioned byte format (journey_map_io.hpp) ----
+    def to_bytes(self) -> bytes:
+        """The map as bytes (``CXJM`` magic, format version, payload, checksum): exact, so
+        ``JourneyMap.from_bytes(jm.to_bytes()) == jm`` with bit-identical statistics. This is how maps
+        cross process boundaries (pickle, Dask, Spark)."""
+        return bytes(self._core.to_bytes())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> JourneyMap:
+        """The map serialised in ``data``. Raises ValueError for truncated, altered or foreign bytes,
+        and for a format version newer than this cxkit reads (the message says to upgrade)."""
+        return cls(_core.journey_map_from_bytes(bytes(data)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1, "bytes": self.to_bytes()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("version") != 1:
+            raise ValueError(f"cannot read a JourneyMap pickled with state version {state.get('version')}; "
+                             "it was written by a newer cxkit")
+        self._core = _core.journey_map_from_bytes(state["bytes"])
+
+    def _repr_html_(self) -> str:
+        top = self.edges.sort_values("count", ascending=False, kind="stable").head(10)
+        cols = [c for c in ("source", "target", "count", "mean", "median") if c in top.columns]
+        return (f"<p><b>{html.escape(repr(self))}</b>, {self.rework_cases:,} cases with rework; "
+                f"the 10 most frequent edges (durations in seconds):</p>"
+                + top[cols].to_html(index=False, float_format=lambda v: f"{v:,.0f}"))
+
     def __repr__(self) -> str:
         return (f"JourneyMap({self.n_cases:,} cases, {self.n_events:,} events, "
                 f"{len(self._core.activities()['activity'])} activities, {len(self._core.edges()['source'])} edges)")
@@ -260,9 +291,58 @@ class MarkovChain:
         """Where journeys end, from the observed start distribution."""
         return pd.Series(self._core.absorption_from_start(), index=self.absorbing_states, name="probability")
 
+    # ---- pickling: every matrix the chain answers with (the C++ chain has no constructor from them) ----
+    def __getstate__(self) -> dict[str, Any]:
+        c = self._core
+        return {"version": 1, "segment": self.segment, "n_cases": self.n_cases,
+                **{k: list(getattr(c, k)) for k in _CHAIN_NAMES},
+                **{k: np.asarray(getattr(c, k)()) for k in _CHAIN_ARRAYS}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "MarkovChain")
+        self.segment, self.n_cases = state["segment"], int(state["n_cases"])
+        self._core = _StoredChain(state)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MarkovChain):
+            return NotImplemented
+        a, b = self.__getstate__(), other.__getstate__()
+        return a.keys() == b.keys() and all(
+            np.array_equal(a[k], b[k], equal_nan=True) if isinstance(a[k], np.ndarray) else a[k] == b[k] for k in a)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, not hashable
+
+    def _repr_html_(self) -> str:
+        steps = self.expected_steps()
+        table = pd.concat([self.absorption_probabilities(), steps], axis=1)
+        return (f"<p><b>{html.escape(repr(self))}</b>, {self.n_cases:,} cases</p>"
+                + table.to_html(float_format=lambda v: f"{v:.3g}"))
+
     def __repr__(self) -> str:
         seg = f", segment={self.segment!r}" if self.segment is not None else ""
         return f"MarkovChain({len(self.transient_states)} transient, {len(self.absorbing_states)} absorbing{seg})"
+
+
+_CHAIN_NAMES = ("states", "transient_states", "absorbing_states")
+_CHAIN_ARRAYS = ("transition_counts", "transition_matrix", "fundamental_matrix", "absorption_probabilities",
+                 "expected_steps", "expected_time", "holding_time", "start_distribution", "absorption_from_start",
+                 "expected_steps_from_start", "expected_time_from_start")
+
+
+class _StoredChain:
+    """An unpickled chain's core: answers MarkovChain's questions from the stored arrays."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.n_cases = state["n_cases"]
+        for k in _CHAIN_NAMES:
+            setattr(self, k, list(state[k]))
+        self._arrays = {k: np.asarray(state[k]) for k in _CHAIN_ARRAYS}
+
+    def __getattr__(self, name: str) -> Any:
+        arrays = self.__dict__.get("_arrays", {})
+        if name in arrays:
+            return lambda: arrays[name].copy()
+        raise AttributeError(name)
 
 
 def markov(source: EventLog | JourneyMap, absorbing: Sequence[str], end_state: bool = True,

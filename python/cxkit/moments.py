@@ -14,11 +14,17 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import duration_to_micros, micros_to_series, to_micros
+from cxkit._moments_compliance import ComplianceSummary, compliance, compliance_summary
+from cxkit._moments_impact import impact
+from cxkit._moments_milestones import due, milestone_rule
+from cxkit._notifications import NotificationPolicy
+from cxkit._time import check_state_version, duration_to_micros, micros_to_series, to_micros
 from cxkit.calendar import WEEKDAYS, Calendar
 from cxkit.event_log import EventLog
 
-__all__ = ["Moment", "ces", "compliance", "csat", "evaluate", "nps", "staffing"]
+__all__ = ["ComplianceSummary", "Moment", "ces", "compliance", "compliance_summary", "csat", "due", "evaluate",
+           "impact", "milestone_rule", "nps", "staffing",
+           "NotificationPolicy"]
 
 Condition = str | Mapping[str, Any]
 
@@ -62,7 +68,7 @@ class Moment:
     '4h'
     """
 
-    __slots__ = ("_json",)
+    __slots__ = ("_json", "_def")
 
     def __init__(self, name: str, trigger: Condition, fulfil: Condition, within: Any = None,
                  calendar: Calendar | None = None, pause_on: Any = None, resume_on: Any = None,
@@ -83,13 +89,17 @@ class Moment:
         for field, value in (("key", key), ("owner", owner), ("stage", stage), ("desired_emotion", desired_emotion)):
             if value is not None:
                 d[field] = value
-        self._json = json.loads(_core.moment_normalize(json.dumps(d)))
+        self._set(json.dumps(d))
+
+    def _set(self, text: str) -> None:
+        # The C++ definition is kept: its calendar tables are built once, not per evaluation.
+        self._def = _core.MomentDef.from_json_text(text)
+        self._json = json.loads(self._def.to_json_text())
 
     @classmethod
     def from_json(cls, definition: Mapping[str, Any] | str) -> Moment:
         out = cls.__new__(cls)
-        text = definition if isinstance(definition, str) else json.dumps(definition)
-        out._json = json.loads(_core.moment_normalize(text))
+        out._set(definition if isinstance(definition, str) else json.dumps(definition))
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -109,9 +119,11 @@ class Moment:
         return {"version": 1, "json": self._json}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if state.get("version") != 1:
-            raise ValueError(f"cannot read a Moment pickled with format version {state.get('version')}")
-        self._json = state["json"]
+        check_state_version(state, "Moment")
+        self._set(json.dumps(state["json"]))
+
+
+_STATUS_NAMES = np.asarray(["met", "breached", "pending", "overdue", "cancelled"], dtype=object)  # C++ order
 
 
 def evaluate(log: EventLog, moments: Sequence[Moment], as_of: Any = None, threads: int = 0) -> pd.DataFrame:
@@ -120,67 +132,81 @@ def evaluate(log: EventLog, moments: Sequence[Moment], as_of: Any = None, thread
 
     Only events before ``as_of`` count (default: the last event of the log).
     """
-    d = _core.moments_evaluate(log._core, [json.dumps(m.to_json()) for m in moments],
-                               None if as_of is None else to_micros(as_of), int(threads))
+    d = _core.moments_evaluate(log._core, [m._def for m in moments], None if as_of is None else to_micros(as_of),
+                               int(threads))
     cases = np.asarray(log.cases, dtype=object)
     names = np.asarray([m.name for m in moments], dtype=object)
-    nat = np.iinfo(np.int64).min
 
     def td(a: np.ndarray) -> pd.Series:
-        a = np.asarray(a, dtype=np.int64)
-        return pd.Series(pd.to_timedelta(np.where(a == nat, np.iinfo(np.int64).min, a).view("timedelta64[us]")))
+        return pd.Series(pd.to_timedelta(np.asarray(a, dtype=np.int64).view("timedelta64[us]")))
 
+    key_values = np.empty(len(d["key_values"]), dtype=object)
+    key_values[:] = d["key_values"]
     return pd.DataFrame({
-        "case": cases[np.asarray(d["case_id"], dtype=np.int64)] if len(d["key"]) else pd.Series([], dtype=object),
-        "moment": names[np.asarray(d["moment"], dtype=np.int64)] if len(d["key"]) else pd.Series([], dtype=object),
-        "key": pd.Series(d["key"], dtype=object),
+        "case": cases[d["case_id"]],
+        "moment": names[d["moment"]],
+        "key": key_values[d["key_code"]],
         "started": micros_to_series(d["started"]),
         "stopped": micros_to_series(d["stopped"]),
         "elapsed": td(d["elapsed"]),
         "target": td(d["target"]),
         "deadline": micros_to_series(d["deadline"]),
-        "status": pd.Series(d["status"], dtype=object),
+        "status": _STATUS_NAMES[d["status"]],
         "remaining": td(d["remaining"]),
     })
-
-
-def compliance(occurrences: pd.DataFrame, by: Sequence[str] | str | None = None, period: str | None = "M",
-               groups: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Met rate, breaches, median and p90 elapsed per moment (and ``by`` columns and ``period`` of the start).
-
-    ``groups``: an accounts frame whose columns (e.g. owner, tier) can be named in ``by``; joined on ``case``.
-    The met rate is met / (met + breached + overdue); cancelled clocks are counted but left out of it.
-    """
-    occ = occurrences
-    keys = ["moment"] + ([by] if isinstance(by, str) else list(by or []))
-    if groups is not None:
-        occ = occ.merge(groups, left_on="case", right_index=True, how="left")
-    if period:
-        occ = occ.assign(period=occ["started"].dt.tz_localize(None).dt.to_period(period))
-        keys.append("period")
-    status = pd.get_dummies(occ["status"]).reindex(columns=["met", "breached", "pending", "overdue", "cancelled"],
-                                                    fill_value=0).astype(int)
-    stopped = occ["stopped"].notna()
-    el = occ["elapsed"].where(stopped)
-    g = pd.concat([occ[keys], status, el.dt.total_seconds().rename("elapsed_s")], axis=1).groupby(keys, observed=True)
-    out = g[["met", "breached", "pending", "overdue", "cancelled"]].sum()
-    out.insert(0, "count", g.size())
-    decided = out["met"] + out["breached"] + out["overdue"]
-    out["met_rate"] = out["met"] / decided.where(decided > 0)
-    out["median_elapsed"] = pd.to_timedelta(g["elapsed_s"].median(), unit="s")
-    out["p90_elapsed"] = pd.to_timedelta(g["elapsed_s"].quantile(0.9), unit="s")
-    return out.reset_index()
 
 
 _NPS_COLUMNS = ["n", "promoters", "passives", "detractors", "nps", "se", "ci_low", "ci_high", "band"]
 
 
-def nps(scores: Any, by: Any = None, confidence: float = 0.95) -> pd.DataFrame:
+def _nps_table(pro: np.ndarray, pas: np.ndarray, det: np.ndarray, confidence: float) -> pd.DataFrame:
+    d = _core.nps_summaries(np.asarray(pro, dtype=np.int64), np.asarray(pas, dtype=np.int64),
+                            np.asarray(det, dtype=np.int64), confidence)
+    return pd.DataFrame({"n": np.asarray(pro + pas + det, dtype=np.int64), "promoters": np.asarray(pro, np.int64),
+                         "passives": np.asarray(pas, np.int64), "detractors": np.asarray(det, np.int64),
+                         "nps": d["nps"], "se": d["se"], "ci_low": d["ci_low"], "ci_high": d["ci_high"],
+                         "band": pd.Series(d["band"], dtype=object)})
+
+
+def _labels(frame: pd.DataFrame | None, by: Any, n: int) -> list[pd.Series]:
+    """`by` as a list of label Series (positional): column names of `frame`, or aligned arrays."""
+    if by is None:
+        return []
+    items = by if isinstance(by, list) else [by]
+    out = []
+    for i, b in enumerate(items):
+        if isinstance(b, str) and frame is not None and b in frame.columns:
+            s = frame[b]
+        elif isinstance(b, str):
+            raise KeyError(f"by column '{b}' is not a column of the scores frame")
+        else:
+            s = b if isinstance(b, pd.Series) else pd.Series(np.asarray(b))
+            if s.name is None:
+                s = s.rename("group" if len(items) == 1 else f"group{i}")
+        if len(s) != n:
+            raise ValueError(f"by labels have {len(s)} values for {n} scores")
+        out.append(s.reset_index(drop=True))
+    return out
+
+
+def nps(scores: Any, by: Any = None, period: str | None = None, window: Any = None, confidence: float = 0.95,
+        score: str = "score", timestamp: str = "timestamp") -> pd.DataFrame:
     """Net Promoter Score with the Rocks (2016) adjusted-Wald interval, clipped to [-100, 100].
 
     Columns ``n``, ``promoters``, ``passives``, ``detractors``, ``nps``, ``se``, ``ci_low``, ``ci_high``,
-    ``band``. ``by``: labels (a Series aligned with ``scores``, e.g. a period or a tier) for one row each.
-    Scores outside 0..10 raise ValueError naming the value.
+    ``band``. Scores outside 0..10 (or not integers, or NaN) raise ValueError naming the value.
+
+    Parameters
+    ----------
+    scores : a sequence or Series of 0-10 answers, or a DataFrame with ``score`` and ``timestamp``
+        columns (a Series with a DatetimeIndex also carries times)
+    by : labels for one row each: column name(s) of the frame, or Series/arrays aligned with the scores
+    period : a pandas period alias ("M", "Q", "W", ...) of the answer time in UTC: one row per period
+        that has answers (index level ``period``)
+    window : a moving window ("90D", a timedelta) evaluated at the end of every period from the first
+        answer's to the last one's (``period`` defaults to "M"): the answers in
+        ``[period end - window, period end)``; adds ``window_start`` and ``window_end``. Periods whose
+        window holds no answer have n = 0 and NaN scores.
 
     Examples
     --------
@@ -188,13 +214,66 @@ def nps(scores: Any, by: Any = None, confidence: float = 0.95) -> pd.DataFrame:
     >>> cxkit.moments.nps([10, 9, 8, 3])[["n", "nps"]].to_dict("records")
     [{'n': 4, 'nps': 25.0}]
     """
-    s = pd.Series(np.asarray(scores, dtype=np.float64) if not isinstance(scores, pd.Series) else scores,
-                  dtype="float64")
-    if by is None:
-        return pd.DataFrame([_core.nps(s.to_numpy(), confidence)], columns=_NPS_COLUMNS)
-    rows = {k: _core.nps(g.to_numpy(dtype=np.float64), confidence) for k, g in s.groupby(by, sort=True)}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=_NPS_COLUMNS).rename_axis(
-        getattr(by, "name", None) or "group")
+    frame = scores if isinstance(scores, pd.DataFrame) else None
+    if frame is not None:
+        s = frame[score]
+        times = frame[timestamp] if timestamp in frame.columns else None
+    else:
+        s = scores if isinstance(scores, pd.Series) else pd.Series(np.asarray(scores, dtype=np.float64))
+        times = pd.Series(s.index) if isinstance(s.index, pd.DatetimeIndex) else None
+    values = np.ascontiguousarray(pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64))
+    bad = ~np.isfinite(values) & pd.notna(s).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"scores, position {i}: value {s.iloc[i]!r} is not a 0-10 score")
+    _core.nps(values, confidence)  # validates every score (0..10 integers), naming the first bad one
+    n = len(values)
+    pro = (values >= 9).astype(np.int64)
+    det = (values <= 6).astype(np.int64)
+    pas = 1 - pro - det
+    labels = _labels(frame, by, n)
+    if window is not None and period is None:
+        period = "M"
+    if period is None:
+        if not labels:
+            return _nps_table(pro[None].sum(1), pas[None].sum(1), det[None].sum(1), confidence)
+        g = pd.DataFrame({"p": pro, "s": pas, "d": det}).groupby(labels, sort=True).sum()
+        return _nps_table(g["p"].to_numpy(), g["s"].to_numpy(), g["d"].to_numpy(), confidence).set_axis(
+            g.index.rename([lab.name for lab in labels] if len(labels) > 1 else labels[0].name))
+    if times is None:
+        raise ValueError("period and window need answer times: pass a DataFrame with a timestamp column "
+                         "or a Series with a DatetimeIndex")
+    t = pd.to_datetime(times.reset_index(drop=True), utc=True).dt.tz_localize(None)
+    if t.isna().any():
+        raise ValueError(f"answer times: position {int(t.isna().to_numpy().argmax())} is missing")
+    per = t.dt.to_period(period)
+    if window is None:
+        g = pd.DataFrame({"p": pro, "s": pas, "d": det}).groupby([*labels, per.rename("period")], sort=True).sum()
+        return _nps_table(g["p"].to_numpy(), g["s"].to_numpy(), g["d"].to_numpy(), confidence).set_axis(g.index)
+    width = pd.Timedelta(window)
+    if width <= pd.Timedelta(0):
+        raise ValueError(f"window must be positive, not {window!r}")
+    if n == 0:
+        return _nps_table(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), confidence)
+    periods = pd.period_range(per.min(), per.max(), freq=period)
+    ends = (periods + 1).start_time  # exclusive window ends: the next period's start
+    starts = ends - width
+    keys = pd.DataFrame({lab.name: lab for lab in labels}) if labels else None
+    groups = [((), np.arange(n))] if keys is None else [
+        (k if isinstance(k, tuple) else (k,), idx) for k, idx in keys.groupby(list(keys.columns), sort=True).indices.items()]
+    frames = []
+    for k, idx in groups:
+        order = idx[np.argsort(t.to_numpy()[idx], kind="stable")]
+        tv = t.to_numpy()[order]
+        cum = [np.concatenate([[0], np.cumsum(a[order])]) for a in (pro, pas, det)]
+        hi = np.searchsorted(tv, ends.to_numpy(), side="left")
+        lo = np.searchsorted(tv, starts.to_numpy(), side="left")
+        out = _nps_table(*(c[hi] - c[lo] for c in cum), confidence)
+        out.insert(0, "window_end", ends.tz_localize("UTC"))
+        out.insert(0, "window_start", starts.tz_localize("UTC"))
+        idx_frame = pd.DataFrame({**{lab.name: [v] * len(periods) for lab, v in zip(labels, k)}, "period": periods})
+        frames.append(out.set_axis(pd.MultiIndex.from_frame(idx_frame) if labels else pd.Index(periods, name="period")))
+    return pd.concat(frames) if len(frames) > 1 else frames[0]
 
 
 def csat(scores: Any, confidence: float = 0.95) -> dict[str, float]:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import to_micros
+from cxkit._time import check_state_version, to_micros
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
@@ -43,10 +43,11 @@ class Company:
         The generative model's parameters and realised figures (schema ``cxkit.simulate.truth/1``).
     """
 
-    __slots__ = ("_core", "accounts_table", "feedback_table", "events", "truth", "_accounts", "_feedback")
+    __slots__ = ("_core", "_options", "accounts_table", "feedback_table", "events", "truth", "_accounts", "_feedback")
 
-    def __init__(self, core: Any) -> None:
+    def __init__(self, core: Any, options: dict[str, Any] | None = None) -> None:
         self._core = core
+        self._options = options  # the simulator's arguments: save() of an unpickled company regenerates from them
         self.accounts_table = Table(core.accounts)
         self.feedback_table = Table(core.feedback)
         self.events = EventLog(core.events)
@@ -81,7 +82,36 @@ class Company:
         ``cxkit.read_csv(dir/"events.csv", case="case", activity="activity", timestamp="timestamp")``
         reads the events back exactly.
         """
+        if self._core is None:  # unpickled: the C++ company is rebuilt (deterministic) and must match
+            if self._options is None:
+                raise ValueError("this Company was not built by cxkit.simulate.company(): it cannot be saved")
+            regenerated = Company(_core.simulate_company(dict(self._options)), self._options)
+            if regenerated != self:
+                raise ValueError("this Company was pickled by a cxkit whose simulator gave other data; "
+                                 "write its frames (accounts, feedback, events.to_pandas()) instead")
+            self._core = regenerated._core
         self._core.save(os.fspath(directory))
+
+    def __eq__(self, other: object) -> bool:
+        """Same accounts, feedback, events and truth."""
+        if not isinstance(other, Company):
+            return NotImplemented
+        return (self.truth == other.truth and self.events == other.events
+                and self.accounts_table == other.accounts_table and self.feedback_table == other.feedback_table)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ---- pickling: the data itself (Table / EventLog state) and the simulator's arguments ----
+    def __getstate__(self) -> dict[str, Any]:
+        return {"version": 1, "options": self._options, "accounts": self.accounts_table,
+                "feedback": self.feedback_table, "events": self.events, "truth": self.truth}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        check_state_version(state, "Company")
+        self._core, self._options = None, state["options"]
+        self.accounts_table, self.feedback_table = state["accounts"], state["feedback"]
+        self.events, self.truth = state["events"], state["truth"]
+        self._accounts = self._feedback = None
 
     def __repr__(self) -> str:
         return (f"Company({len(self.accounts_table):,} accounts, {len(self.events):,} events, "
@@ -128,4 +158,4 @@ def company(n_accounts: int = 2000, start: Any = "2024-01-01", months: int = 24,
                 flat[prefix + sub] = v
         else:
             flat[key] = value
-    return Company(_core.simulate_company(flat))
+    return Company(_core.simulate_company(dict(flat)), flat)  # a copy: the binding consumes the dict

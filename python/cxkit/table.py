@@ -8,6 +8,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._columns import from_core, infer_kind, to_spec
+from cxkit._time import check_state_version
 
 
 class Table:
@@ -77,11 +78,23 @@ class Table:
     def __repr__(self) -> str:
         return f"Table({len(self):,} rows keyed by '{self.key}', columns {self.columns})"
 
+    def __eq__(self, other: object) -> bool:
+        """Same key name, keys, columns and values (and kinds): O(rows)."""
+        if not isinstance(other, Table):
+            return NotImplemented
+        if (self.key, len(self), self.columns) != (other.key, len(other), other.columns):
+            return False
+        kinds = [self._core.column(c)[0] for c in self.columns]
+        return kinds == [other._core.column(c)[0] for c in other.columns] and \
+            self.to_pandas().equals(other.to_pandas())
+
+    def __hash__(self) -> int:  # consistent with ==, cheap
+        return hash((self.key, len(self), tuple(self.columns)))
+
     def __getstate__(self) -> dict[str, Any]:
         kinds = {name: self._core.column(name)[0] for name in self.columns}
         return {"version": 1, "key": self.key, "frame": self.to_pandas(), "kinds": kinds}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        if state.get("version") != 1:
-            raise ValueError(f"cannot read a Table pickled with format version {state.get('version')}")
+        check_state_version(state, "Table")
         self._core = Table.from_pandas(state["frame"], key=state["key"], columns=state["kinds"])._core

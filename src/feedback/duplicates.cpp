@@ -1,13 +1,17 @@
-// find_duplicates: exact-set merge, MinHash/LSH candidates, exact Jaccard, union-find.
+// find_duplicates: memoised tokens to shingle hashes, exact-set merge, MinHash/LSH candidates by
+// sorting band keys, exact Jaccard, union-find; the heavy steps in parallel, deterministically.
 #include <cxkit/feedback/duplicates.hpp>
 
 #include <cxkit/core/error.hpp>
 #include <cxkit/feedback/minhash.hpp>
 #include <cxkit/feedback/tfidf.hpp>
 
+#include "theme_cluster.hpp"
+#include "token_stream.hpp"
+
 #include <algorithm>
 #include <numeric>
-#include <unordered_map>
+#include <span>
 
 namespace cxkit::feedback {
 namespace {
@@ -40,37 +44,61 @@ std::uint64_t band_key(const std::uint32_t* rows, std::size_t r, std::size_t ban
   return h ^ (h >> 29);
 }
 
-}  // namespace
+// Sets stored flat: set i is values[offset[i] .. offset[i + 1]).
+struct FlatSets {
+  std::vector<std::size_t> offset{0};
+  std::vector<std::uint64_t> values;
+  std::size_t size() const noexcept { return offset.size() - 1; }
+  std::span<const std::uint64_t> operator[](std::size_t i) const noexcept {
+    return {values.data() + offset[i], offset[i + 1] - offset[i]};
+  }
+};
 
-DuplicateGroups find_duplicate_sets(const std::vector<std::vector<std::uint64_t>>& sets, double threshold,
-                                    const DuplicateOptions& options) {
-  if (!(threshold > 0.0 && threshold <= 1.0)) throw InputError("find_duplicates threshold must be in (0, 1]");
+std::uint64_t set_hash(std::span<const std::uint64_t> s) noexcept {
+  std::uint64_t h = 0x84222325CBF29CE4ull ^ s.size();
+  for (std::uint64_t x : s) h = (h ^ x) * 0x100000001B3ull;
+  return h ^ (h >> 29);
+}
+
+bool same_set(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+DuplicateGroups group_sets(const FlatSets& sets, double threshold, const DuplicateOptions& options) {
   const std::size_t n = sets.size();
+  if (n >= 0xFFFFFFFFu) throw InputError("find_duplicates: more than 2^32 - 2 texts");
+  const unsigned threads = options.threads;
   DuplicateGroups out;
   UnionFind uf(n);
 
-  // 1. Identical non-empty sets: merged by a hash of the set, confirmed by comparison.
-  std::vector<std::size_t> unique;  // representative input index of each distinct set
+  // 1. Identical non-empty sets: sorted by (set hash, index), confirmed by comparison; the
+  //    smallest index of each distinct set represents it.
+  std::vector<std::uint32_t> unique;
   {
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_hash;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_hash;
     by_hash.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (sets[i].empty()) continue;
-      std::uint64_t h = 0x84222325CBF29CE4ull ^ sets[i].size();
-      for (std::uint64_t x : sets[i]) h = (h ^ x) * 0x100000001B3ull;
-      auto& reps = by_hash[h];
-      bool merged = false;
-      for (std::size_t r : reps)
-        if (sets[r] == sets[i]) {
-          uf.unite(r, i);
-          merged = true;
-          break;
-        }
-      if (!merged) {
-        reps.push_back(i);
-        unique.push_back(i);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!sets[i].empty()) by_hash.emplace_back(set_hash(sets[i]), static_cast<std::uint32_t>(i));
+    std::sort(by_hash.begin(), by_hash.end());
+    std::vector<std::uint32_t> reps;
+    for (std::size_t i = 0; i < by_hash.size();) {
+      std::size_t j = i + 1;
+      while (j < by_hash.size() && by_hash[j].first == by_hash[i].first) ++j;
+      reps.clear();
+      for (std::size_t k = i; k < j; ++k) {
+        const std::uint32_t x = by_hash[k].second;
+        bool merged = false;
+        for (std::uint32_t r : reps)
+          if (same_set(sets[r], sets[x])) {
+            uf.unite(r, x);
+            merged = true;
+            break;
+          }
+        if (!merged) reps.push_back(x), unique.push_back(x);
       }
+      i = j;
     }
+    std::sort(unique.begin(), unique.end());
   }
 
   // 2. LSH candidates among distinct sets (not needed when only identical sets count).
@@ -78,13 +106,24 @@ DuplicateGroups find_duplicate_sets(const std::vector<std::vector<std::uint64_t>
     const LshParams p = optimal_lsh_params(threshold, options.num_perm, options.fp_weight, options.fn_weight);
     const MinHasher hasher(options.num_perm, options.seed);
     const std::size_t m = options.num_perm, u = unique.size();
-    std::vector<std::uint32_t> sig(u * m);
-    for (std::size_t k = 0; k < u; ++k) hasher.signature(sets[unique[k]], std::span<std::uint32_t>(sig.data() + k * m, m));
-    std::vector<std::uint64_t> pairs;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> keys(u);
-    for (std::size_t b = 0; b < p.bands; ++b) {
-      for (std::size_t k = 0; k < u; ++k) keys[k] = {band_key(sig.data() + k * m + b * p.rows, p.rows, b), static_cast<std::uint32_t>(k)};
+    // Signatures are only needed for their band keys (verification is exact on the sets), so
+    // each is reduced to its keys at once: memory u * bands words instead of u * num_perm.
+    std::vector<std::uint64_t> band_keys(p.bands * u);
+    detail::parallel_chunks(u, 2048, threads, [&](std::size_t b, std::size_t e, unsigned) {
+      std::vector<std::uint32_t> sig(m);
+      for (std::size_t k = b; k < e; ++k) {
+        hasher.signature(sets[unique[k]], sig);
+        for (std::size_t band = 0; band < p.bands; ++band)
+          band_keys[band * u + k] = band_key(sig.data() + band * p.rows, p.rows, band);
+      }
+    });
+    // Each band sorts (band key, item) pairs; items sharing a key are candidates.
+    std::vector<std::vector<std::uint64_t>> band_pairs(p.bands);
+    detail::parallel_chunks(p.bands, 1, threads, [&](std::size_t b, std::size_t, unsigned) {
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> keys(u);
+      for (std::size_t k = 0; k < u; ++k) keys[k] = {band_keys[b * u + k], static_cast<std::uint32_t>(k)};
       std::sort(keys.begin(), keys.end());
+      auto& pairs = band_pairs[b];
       for (std::size_t i = 0; i < u;) {
         std::size_t j = i + 1;
         while (j < u && keys[j].first == keys[i].first) ++j;
@@ -93,18 +132,31 @@ DuplicateGroups find_duplicate_sets(const std::vector<std::vector<std::uint64_t>
             pairs.push_back((std::uint64_t{keys[x].second} << 32) | keys[y].second);  // x < y: sorted by index
         i = j;
       }
+    });
+    std::vector<std::uint64_t> pairs;
+    {
+      std::size_t total = 0;
+      for (const auto& bp : band_pairs) total += bp.size();
+      pairs.reserve(total);
+      for (auto& bp : band_pairs) {
+        pairs.insert(pairs.end(), bp.begin(), bp.end());
+        std::vector<std::uint64_t>().swap(bp);
+      }
     }
     std::sort(pairs.begin(), pairs.end());
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     out.candidate_pairs = pairs.size();
-    // 3. Exact verification.
-    for (std::uint64_t pr : pairs) {
-      const std::size_t a = unique[pr >> 32], c = unique[pr & 0xFFFFFFFFu];
-      if (jaccard(sets[a], sets[c]) >= threshold) {
+    // 3. Exact verification, in parallel; unions in pair order afterwards.
+    std::vector<std::uint8_t> ok(pairs.size(), 0);
+    detail::parallel_chunks(pairs.size(), 8192, threads, [&](std::size_t b, std::size_t e, unsigned) {
+      for (std::size_t k = b; k < e; ++k)
+        ok[k] = jaccard(sets[unique[pairs[k] >> 32]], sets[unique[pairs[k] & 0xFFFFFFFFu]]) >= threshold;
+    });
+    for (std::size_t k = 0; k < pairs.size(); ++k)
+      if (ok[k]) {
         ++out.verified_pairs;
-        uf.unite(a, c);
+        uf.unite(unique[pairs[k] >> 32], unique[pairs[k] & 0xFFFFFFFFu]);
       }
-    }
   }
 
   // 4. Components of size >= 2, numbered by smallest member (the root is the smallest).
@@ -125,13 +177,91 @@ DuplicateGroups find_duplicate_sets(const std::vector<std::vector<std::uint64_t>
   return out;
 }
 
+// FNV-1a over the tokens joined by single spaces, then hash_string's finaliser: equals
+// hash_string(joined) without building the joined string.
+std::uint64_t hash_joined(const detail::TokenCache& cache, const std::uint32_t* ids, std::size_t k) noexcept {
+  std::uint64_t h = 0xCBF29CE484222325ull;
+  for (std::size_t j = 0; j < k; ++j) {
+    if (j) h = (h ^ static_cast<unsigned char>(' ')) * 0x100000001B3ull;
+    for (unsigned char c : cache.token(ids[j])) h = (h ^ c) * 0x100000001B3ull;
+  }
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 33);
+}
+
+}  // namespace
+
+DuplicateGroups find_duplicate_sets(const std::vector<std::vector<std::uint64_t>>& sets, double threshold,
+                                    const DuplicateOptions& options) {
+  if (!(threshold > 0.0 && threshold <= 1.0)) throw InputError("find_duplicates threshold must be in (0, 1]");
+  FlatSets flat;
+  flat.offset.reserve(sets.size() + 1);
+  for (const auto& s : sets) {
+    flat.values.insert(flat.values.end(), s.begin(), s.end());
+    flat.offset.push_back(flat.values.size());
+  }
+  return group_sets(flat, threshold, options);
+}
+
 DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double threshold,
                                 const DuplicateOptions& options) {
   if (!(threshold > 0.0 && threshold <= 1.0)) throw InputError("find_duplicates threshold must be in (0, 1]");
-  std::vector<std::vector<std::uint64_t>> sets;
-  sets.reserve(texts.size());
-  for (const auto& t : texts) sets.push_back(shingle_set(tokenize(t, options.language, options.tokenize), options.shingle_size));
-  return find_duplicate_sets(sets, threshold, options);
+  if (options.shingle_size == 0) throw InputError("shingle size must be >= 1");
+  constexpr std::size_t kChunk = 4096;
+  const std::size_t n = texts.size(), k = options.shingle_size;
+  struct Worker {
+    explicit Worker(const TokenizeOptions& o) : tokens(o) {}
+    detail::TokenCache tokens;
+    std::vector<std::uint64_t> hash_of;  // by token id: hash_string(token)
+  };
+  const unsigned workers = detail::resolve_threads(options.threads);
+  std::vector<Worker> work;
+  work.reserve(workers);
+  for (unsigned w = 0; w < workers; ++w) work.emplace_back(options.tokenize);
+  std::vector<FlatSets> parts((n + kChunk - 1) / kChunk);
+  // Shingle sets per text, as shingle_set(tokenize(text), k), in fixed chunks.
+  detail::parallel_chunks(n, kChunk, options.threads, [&](std::size_t b, std::size_t e, unsigned w) {
+    Worker& wk = work[w];
+    FlatSets& part = parts[b / kChunk];
+    std::vector<std::uint32_t> ids;
+    for (std::size_t i = b; i < e; ++i) {
+      ids.clear();
+      wk.tokens.for_each(texts[i], options.language, [&](std::uint32_t t) { ids.push_back(t); });
+      const std::size_t start = part.values.size();
+      if (!ids.empty()) {
+        if (k == 1) {
+          while (wk.hash_of.size() < wk.tokens.size())
+            wk.hash_of.push_back(hash_string(wk.tokens.token(static_cast<std::uint32_t>(wk.hash_of.size()))));
+          for (std::uint32_t t : ids) part.values.push_back(wk.hash_of[t]);
+        } else {
+          const std::size_t kk = std::min(k, ids.size());
+          for (std::size_t j = 0; j + kk <= ids.size(); ++j) part.values.push_back(hash_joined(wk.tokens, ids.data() + j, kk));
+        }
+        std::sort(part.values.begin() + static_cast<std::ptrdiff_t>(start), part.values.end());
+        part.values.erase(std::unique(part.values.begin() + static_cast<std::ptrdiff_t>(start), part.values.end()),
+                          part.values.end());
+      }
+      part.offset.push_back(part.values.size());
+    }
+  });
+  FlatSets sets;
+  {
+    std::size_t total = 0;
+    for (const auto& p : parts) total += p.values.size();
+    sets.values.reserve(total);
+    sets.offset.reserve(n + 1);
+    for (auto& p : parts) {
+      const std::size_t base = sets.values.size();
+      sets.values.insert(sets.values.end(), p.values.begin(), p.values.end());
+      for (std::size_t i = 1; i < p.offset.size(); ++i) sets.offset.push_back(base + p.offset[i]);
+      std::vector<std::size_t>().swap(p.offset);
+      std::vector<std::uint64_t>().swap(p.values);
+    }
+  }
+  return group_sets(sets, threshold, options);
 }
 
 }  // namespace cxkit::feedback

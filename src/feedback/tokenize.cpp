@@ -6,6 +6,7 @@
 #include <cxkit/feedback/text.hpp>
 
 #include "stop_words.hpp"
+#include "token_stream.hpp"
 
 #include <libstemmer.h>
 #include <utf8proc.h>
@@ -28,33 +29,10 @@ const char* snowball_name(Language language) noexcept {
   }
 }
 
-enum class CharKind { separator, word, ideograph };
-
-CharKind kind_of(char32_t cp) noexcept {
-  if (cp < 0x80) {
-    const char32_t l = cp | 0x20;
-    return ((l >= 'a' && l <= 'z') || (cp >= '0' && cp <= '9')) ? CharKind::word : CharKind::separator;
-  }
-  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x3040 && cp <= 0x30FF) ||
-      (cp >= 0xF900 && cp <= 0xFAFF))
-    return CharKind::ideograph;
-  const auto c = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
-  if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND)) return CharKind::word;
-  return CharKind::separator;
-}
-
 std::size_t count_code_points(std::string_view s) noexcept {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
-}
-
-// One stemmer per language per thread: libstemmer's objects are not thread-safe.
-Stemmer* thread_stemmer(Language language) {
-  thread_local std::array<std::optional<Stemmer>, 16> stemmers;
-  auto& slot = stemmers[static_cast<std::size_t>(language)];
-  if (!slot) slot.emplace(language);
-  return &*slot;
 }
 
 }  // namespace
@@ -85,39 +63,75 @@ bool is_stop_word(std::string_view word, Language language) {
   return set.count(strip_diacritics(word)) != 0;
 }
 
+namespace detail {
+
+int classify_non_ascii(char32_t cp) noexcept {
+  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+      (cp >= 0xF900 && cp <= 0xFAFF))
+    return 2;
+  const auto c = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+  return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ND ? 1 : 0;
+}
+
+std::size_t decode_at(const unsigned char* s, std::size_t n, char32_t& cp) noexcept {
+  utf8proc_int32_t v = 0;
+  const auto used = utf8proc_iterate(s, static_cast<utf8proc_ssize_t>(n), &v);
+  if (used <= 0) {  // cannot happen on normalised text; a separator, as U+FFFD is
+    cp = 0xFFFD;
+    return 1;
+  }
+  cp = static_cast<char32_t>(v);
+  return static_cast<std::size_t>(used);
+}
+
+void normalize_for_tokens(std::string_view text, std::string& out) {
+  bool ascii = true;
+  for (unsigned char c : text)
+    if (c >= 0x80) {
+      ascii = false;
+      break;
+    }
+  if (!ascii) {
+    out = normalize(text, NormalizeOptions{false});
+    return;
+  }
+  // ASCII is already NFKC with no marks; case folding is lower-casing (as normalize_text).
+  out.resize(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+}
+
+bool finish_token(std::string_view raw, const std::unordered_set<std::string>& stops, Stemmer* stemmer,
+                  const TokenizeOptions& options, std::string& out) {
+  out = strip_diacritics(raw);
+  if (options.remove_stop_words && stops.count(out)) return false;
+  if (stemmer) out = options.strip_diacritics ? strip_diacritics(stemmer->stem(raw)) : stemmer->stem(raw);
+  else if (!options.strip_diacritics) out.assign(raw);
+  return !out.empty() && count_code_points(out) >= options.min_length;
+}
+
+// One stemmer per language per thread: libstemmer's objects are not thread-safe.
+Stemmer* thread_stemmer(Language language) {
+  thread_local std::array<std::optional<Stemmer>, 16> stemmers;
+  auto& slot = stemmers[static_cast<std::size_t>(language)];
+  if (!slot) slot.emplace(language);
+  return &*slot;
+}
+
+}  // namespace detail
+
 std::vector<std::string> tokenize(std::string_view text, Language language, const TokenizeOptions& options) {
   if (language == Language::unknown) language = guess_language(text);
-  const std::string norm = normalize(text, NormalizeOptions{false});
-  Stemmer* stemmer = options.stem && has_stemmer(language) ? thread_stemmer(language) : nullptr;
+  std::string norm, tok;
+  detail::normalize_for_tokens(text, norm);
+  Stemmer* stemmer = options.stem && has_stemmer(language) ? detail::thread_stemmer(language) : nullptr;
   const auto& stops = detail::stop_words(language);
   std::vector<std::string> tokens;
-  auto emit = [&](std::string_view raw) {
-    std::string tok = strip_diacritics(raw);
-    if (options.remove_stop_words && stops.count(tok)) return;
-    if (stemmer) tok = options.strip_diacritics ? strip_diacritics(stemmer->stem(raw)) : stemmer->stem(raw);
-    else if (!options.strip_diacritics) tok.assign(raw);
-    if (tok.empty() || count_code_points(tok) < options.min_length) return;
-    tokens.push_back(std::move(tok));
-  };
-  const auto* s = reinterpret_cast<const unsigned char*>(norm.data());
-  const std::size_t n = norm.size();
-  std::size_t start = 0;
-  bool in_word = false;
-  for (std::size_t i = 0; i < n;) {
-    utf8proc_int32_t cp = 0;
-    const auto used = utf8proc_iterate(s + i, static_cast<utf8proc_ssize_t>(n - i), &cp);
-    const std::size_t step = used > 0 ? static_cast<std::size_t>(used) : 1;
-    const CharKind k = used > 0 ? kind_of(static_cast<char32_t>(cp)) : CharKind::separator;
-    if (k == CharKind::word) {
-      if (!in_word) start = i, in_word = true;
-    } else {
-      if (in_word) emit(std::string_view(norm).substr(start, i - start));
-      in_word = false;
-      if (k == CharKind::ideograph) emit(std::string_view(norm).substr(i, step));
-    }
-    i += step;
-  }
-  if (in_word) emit(std::string_view(norm).substr(start));
+  detail::scan_words(std::string_view(norm), [&](std::string_view raw) {
+    if (detail::finish_token(raw, stops, stemmer, options, tok)) tokens.push_back(tok);
+  });
   return tokens;
 }
 

@@ -34,11 +34,11 @@ std::string period_label(std::int32_t period) {
   return buf;
 }
 
-void ComplianceCell::add(const Occurrence& o) {
+void ComplianceCell::add(Status status, Duration elapsed) {
   ++count;
-  switch (o.status) {
-    case Status::met: ++met; elapsed_us.push_back(o.elapsed.count()); break;
-    case Status::breached: ++breached; elapsed_us.push_back(o.elapsed.count()); break;
+  switch (status) {
+    case Status::met: ++met; elapsed_us.push_back(elapsed.count()); break;
+    case Status::breached: ++breached; elapsed_us.push_back(elapsed.count()); break;
     case Status::pending: ++pending; break;
     case Status::overdue: ++overdue; break;
     case Status::cancelled: ++cancelled; break;
@@ -68,10 +68,26 @@ void Compliance::add(std::span<const Occurrence> occurrences, std::span<const st
   }
 }
 
+void Compliance::add(std::uint32_t moment, const std::string& group, std::int32_t period, Status status,
+                     Duration elapsed) {
+  cells_[{moment, group, by_period_ ? period : kAllPeriods}].add(status, elapsed);
+}
+
 void Compliance::merge(const Compliance& other) {
   if (other.by_period_ != by_period_)
     throw InputError("cannot merge compliance split by period with compliance that is not");
   for (const auto& [k, cell] : other.cells_) cells_[k].merge(cell);
+}
+
+void Compliance::merge(const Compliance& other, std::span<const std::uint32_t> moment_map) {
+  if (other.by_period_ != by_period_)
+    throw InputError("cannot merge compliance split by period with compliance that is not");
+  for (const auto& [k, cell] : other.cells_)
+    if (std::get<0>(k) >= moment_map.size())
+      throw InputError("moment " + std::to_string(std::get<0>(k)) + " has no entry in the moment map (" +
+                       std::to_string(moment_map.size()) + " entries)");
+  for (const auto& [k, cell] : other.cells_)
+    cells_[{moment_map[std::get<0>(k)], std::get<1>(k), std::get<2>(k)}].merge(cell);
 }
 
 std::vector<ComplianceRow> Compliance::rows() const {

@@ -1,6 +1,8 @@
 // Moment definitions: validation, validation against a log, JSON round trip.
 #include "cxkit/moments/moment.hpp"
 
+#include "../core/json_fields.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -64,36 +66,12 @@ std::string format_target(Duration d) {
 namespace {
 
 // Errors name the moment as source and the field path as column.
-struct Ctx {
-  std::string source;
-  [[noreturn]] void fail(const std::string& field, const std::string& reason, const std::string& value = {}) const {
-    throw InputError(reason, {source, -1, field, value});
-  }
-  static std::string shown(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-  void only_keys(const json& o, const std::string& path, std::initializer_list<std::string_view> allowed) const {
-    for (auto it = o.begin(); it != o.end(); ++it) {
-      bool ok = false;
-      for (auto a : allowed) ok = ok || it.key() == a;
-      if (!ok) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(join(path, it.key()), "unknown field; expected one of: " + list);
-      }
-    }
-  }
-  std::string string(const json& v, const std::string& path) const {
-    if (!v.is_string()) fail(path, "expected a string", shown(v));
-    return v.get<std::string>();
-  }
+struct Ctx : cxkit::detail::JsonFields {
   Duration target(const json& v, const std::string& path) const {
     if (v.is_string())
       if (auto d = parse_target(v.get<std::string>())) return *d;
     fail(path, "expected a target such as \"4h\", \"30m\" or \"90s\" (business hours, minutes, seconds)", shown(v));
   }
-  static std::string join(const std::string& path, std::string_view key) {
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-  }
-  static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 };
 
 json condition_to_json(const EventCondition& c) {

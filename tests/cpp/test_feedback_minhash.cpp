@@ -48,6 +48,39 @@ TEST(FeedbackMinHash, EstimateCloseToTrueJaccard) {
   EXPECT_THROW(estimate_jaccard(h.signature(a), MinHasher(64).signature(a)), cxkit::InputError);
 }
 
+TEST(FeedbackMinHash, EstimateUnbiasedOnStructuredElements) {
+  // Raw consecutive integers (not hashed): the family must not depend on random-looking input.
+  Set a, b;
+  for (std::uint64_t i = 0; i < 100; ++i) a.push_back(i);
+  for (std::uint64_t i = 50; i < 150; ++i) b.push_back(i);
+  double sum = 0;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const MinHasher h(128, seed);
+    sum += estimate_jaccard(h.signature(a), h.signature(b));
+  }
+  EXPECT_NEAR(sum / 30.0, 1.0 / 3.0, 0.031);  // 4 standard errors, as above
+}
+
+TEST(FeedbackLsh, CandidateRateMatchesTheBandingProbability) {
+  // 1,000 disjoint pairs with Jaccard exactly 40/50 = 0.8; at threshold 0.8 and 128
+  // permutations the banding is (9, 13), so each pair is proposed (and, J being >= 0.8,
+  // verified) with probability P = 1 - (1 - 0.8^13)^9 = 0.399. Standard error over 1,000
+  // independent pairs: 0.0155; allow 4. This checks the hash functions behave as independent
+  // random permutations would, not just on average.
+  std::vector<Set> sets;
+  for (std::uint64_t i = 0, next = 0; i < 1000; ++i, next += 100) {
+    sets.push_back(range_set(next, next + 45));
+    sets.push_back(range_set(next + 5, next + 50));
+  }
+  DuplicateOptions o;
+  const LshParams p = optimal_lsh_params(0.8, o.num_perm);
+  ASSERT_EQ(p.bands, 9u);
+  ASSERT_EQ(p.rows, 13u);
+  const double expected = lsh_candidate_probability(0.8, p);
+  const DuplicateGroups g = find_duplicate_sets(sets, 0.8, o);
+  EXPECT_NEAR(static_cast<double>(g.verified_pairs) / 1000.0, expected, 4 * 0.0155);
+}
+
 TEST(FeedbackMinHash, ShingleSets) {
   const std::vector<std::string> t{"dark", "mode", "please"};
   EXPECT_EQ(shingle_set(t, 2), (Set{std::min(hash_string("dark mode"), hash_string("mode please")),
@@ -138,6 +171,40 @@ TEST(FeedbackDuplicates, SpellingVariantsInRussianAndPersian) {
   const DuplicateGroups g = find_duplicates(texts, 0.9);
   EXPECT_EQ(g.group, (std::vector<std::int64_t>{0, 0, 1, 1, -1}));
   EXPECT_EQ(g.group, find_duplicates(texts, 0.9).group);  // deterministic
+}
+
+TEST(FeedbackDuplicates, BatchPathEqualsTokenizeThenShingleSets) {
+  // find_duplicates tokenises with a per-worker memo and hashes shingles without building
+  // them; it must give what find_duplicate_sets gives on shingle_set(tokenize(text), k).
+  const std::vector<std::string> words = {"dark", "mode", "The", "export", "exports", "CSV", "fails", "тёмная",
+                                          "тема", "please", "timeout", "modo", "escuro", "a", "login"};
+  std::mt19937_64 rng(3);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 6000; ++i) {
+    if (i > 0 && rng() % 4 == 0) {  // near copy of an earlier text
+      texts.push_back(texts[rng() % texts.size()] + " " + words[rng() % words.size()]);
+      continue;
+    }
+    std::string t;
+    for (std::size_t k = 0, len = 3 + rng() % 8; k < len; ++k) t += words[rng() % words.size()] + " ";
+    texts.push_back(t);
+  }
+  for (std::size_t k : {1u, 2u, 3u}) {
+    DuplicateOptions o;
+    o.shingle_size = k;
+    o.tokenize.remove_stop_words = k != 2;
+    std::vector<Set> sets;
+    for (const auto& t : texts) sets.push_back(shingle_set(tokenize(t, o.language, o.tokenize), k));
+    const DuplicateGroups ref = find_duplicate_sets(sets, 0.7, o);
+    ASSERT_GT(ref.groups.size(), 30u) << k;  // the comparison exercises real groups
+    for (unsigned threads : {1u, 2u, 3u}) {
+      o.threads = threads;
+      const DuplicateGroups g = find_duplicates(texts, 0.7, o);
+      EXPECT_EQ(g.group, ref.group) << k << " " << threads;
+      EXPECT_EQ(g.candidate_pairs, ref.candidate_pairs);
+      EXPECT_EQ(g.verified_pairs, ref.verified_pairs);
+    }
+  }
 }
 
 TEST(FeedbackDuplicates, GroupsAreUnionsOfVerifiedPairs) {

@@ -10,6 +10,7 @@ namespace {
 TextIndexOptions english() {
   TextIndexOptions o;
   o.language = Language::en;
+  o.char_ngrams = false;  // the hand computation below is word TF-IDF cosine alone
   return o;
 }
 }  // namespace
@@ -46,4 +47,38 @@ TEST(FeedbackTextIndex, RankingByHand) {
 
 TEST(FeedbackTextIndex, EmptyVocabularyThrows) {
   EXPECT_THROW(TextIndex({"the", "a"}, english()), cxkit::InputError);
+}
+
+// With character n-grams the score is the mean of the word cosine and the char_wb 3-5-gram
+// cosine, recomputed here from the public tokenize/char_ngrams/TfidfVectorizer pieces.
+TEST(FeedbackTextIndex, CharacterNgramsAverageWithWords) {
+  const std::vector<std::string> texts = {"resource manager crashes", "resourcemanager crash on restart",
+                                          "the manager of billing", "export fails"};
+  TextIndexOptions o;
+  o.language = Language::en;
+  const TextIndex index(texts, o);
+  TokenizedCorpus words, chars;
+  for (const auto& t : texts) words.push_back(tokenize(t, Language::en));
+  auto grams = [](const std::vector<std::string>& w) {
+    std::vector<std::string> g;
+    for (std::size_t n = 3; n <= 5; ++n) {
+      auto x = char_ngrams(w, n);
+      g.insert(g.end(), x.begin(), x.end());
+    }
+    return g;
+  };
+  for (const auto& w : words) chars.push_back(grams(w));
+  TfidfVectorizer wv, cv;
+  const SparseMatrix W = wv.fit_transform(words), C = cv.fit_transform(chars);
+  const std::vector<std::string> q = tokenize("Resource manager crash", Language::en);
+  const SparseMatrix qw = wv.transform({q}), qc = cv.transform({grams(q)});
+  const auto hits = index.similar("Resource manager crash", 10);
+  ASSERT_EQ(hits.size(), 3u);  // documents sharing no word are not candidates
+  for (const auto& h : hits) {
+    const auto r = static_cast<Eigen::Index>(h.index);
+    const double ws = qw.row(0).dot(W.row(r)), cs = qc.row(0).dot(C.row(r));
+    EXPECT_NEAR(h.score, 0.5 * (ws + cs), 1e-5) << h.index;
+  }
+  EXPECT_EQ(hits[0].index, 0u);
+  EXPECT_EQ(hits[1].index, 1u);  // "resourcemanager" shares "crash" and many character n-grams
 }

@@ -115,3 +115,48 @@ TEST(MomentsCompliance, NothingDecidedGivesNaN) {
   EXPECT_TRUE(std::isnan(rows[0].met_rate));
   EXPECT_EQ(rows[0].median_elapsed, Duration::min());
 }
+
+TEST(MomentsCompliance, OneByOneAddWithOwnPeriodsEqualsTheSpanAdd) {
+  // The per-clock add() with the caller's period and group gives the same cells as add(span).
+  Compliance a(true), b(true);
+  const auto occs = sample();
+  a.add(occs);
+  for (const auto& o : occs) b.add(o.moment, "", period_of(o.started), o.status, o.elapsed);
+  EXPECT_EQ(a.cells(), b.cells());
+  // Without periods the period argument is ignored.
+  Compliance c(false);
+  c.add(0, "x", 12345, Status::met, 1h);
+  ASSERT_EQ(c.rows().size(), 1u);
+  EXPECT_EQ(c.rows()[0].period, kAllPeriods);
+}
+
+TEST(MomentsCompliance, MergeWithAMomentMapRenumbersThePartitionsMoments) {
+  // Partition 2 numbered its moments the other way round: its 0 is our 1 and its 1 our 0.
+  Compliance whole(false), p1(false), p2(false);
+  whole.add(0, "g", 0, Status::met, 1h);
+  whole.add(1, "g", 0, Status::breached, 5h);
+  whole.add(1, "g", 0, Status::met, 2h);
+  p1.add(0, "g", 0, Status::met, 1h);
+  p1.add(1, "g", 0, Status::breached, 5h);
+  p2.add(0, "g", 0, Status::met, 2h);
+  const std::uint32_t map[] = {1, 0};
+  p1.merge(p2, map);
+  EXPECT_EQ(p1.cells(), whole.cells());
+  const std::uint32_t short_map[] = {1};
+  Compliance p3(false);
+  p3.add(1, "g", 0, Status::met, 2h);
+  EXPECT_THROW(p1.merge(p3, short_map), InputError);
+  Compliance by_month(true);
+  EXPECT_THROW(p1.merge(by_month, map), InputError);
+}
+
+TEST(MomentsCompliance, CellsAndAddCellRestoreASummary) {
+  Compliance a(true);
+  a.add(sample());
+  Compliance b(true);
+  for (const auto& [k, cell] : a.cells()) b.add_cell(k, cell);
+  EXPECT_EQ(a.cells(), b.cells());
+  const auto ra = a.rows(), rb = b.rows();
+  ASSERT_EQ(ra.size(), rb.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) EXPECT_EQ(ra[i].p90_elapsed, rb[i].p90_elapsed);
+}

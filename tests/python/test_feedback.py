@@ -35,6 +35,18 @@ def test_near_duplicates_in_several_languages():
     assert r.assignments.tolist()[2] == -1 and r.assignments.tolist()[5] == -1
 
 
+def test_near_duplicates_on_raw_words_and_weights():
+    # With stop words removed both texts are {dark, mode}: J = 1. On raw words {the, dark, mode} vs
+    # {dark, mode}: J = 2/3 < 0.9, so no group.
+    texts = ["The dark mode", "dark mode", "export fails"]
+    assert cxkit.feedback.find_duplicates(texts, threshold=0.9, language="en").assignments.tolist() == [0, 0, -1]
+    raw = cxkit.feedback.find_duplicates(texts, threshold=0.9, language="en", remove_stop_words=False, stem=False)
+    assert raw.assignments.tolist() == [-1, -1, -1]
+    loose = cxkit.feedback.find_duplicates(texts, threshold=0.6, language="en", remove_stop_words=False, stem=False,
+                                           weights=(0.05, 0.95))
+    assert loose.assignments.tolist() == [0, 0, -1]
+
+
 def test_text_index_ranks_by_tfidf_cosine():
     idx = cxkit.feedback.TextIndex(["add dark mode", "export to excel", "dark theme please", "mode of payment"])
     hits = idx.similar("dark mode", k=3)

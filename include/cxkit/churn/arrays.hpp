@@ -20,6 +20,9 @@ using Matrix = Eigen::MatrixXd;  ///< column-major, rows = observations, columns
 using Vector = Eigen::VectorXd;
 using MatrixRef = Eigen::Ref<const Eigen::MatrixXd>;
 using VectorRef = Eigen::Ref<const Eigen::VectorXd>;
+/// Any strided view of a matrix (column-major, row-major/C-order NumPy, a pandas block), read
+/// in place: for inputs that are only read once or gathered (the Cox fit), never copied.
+using StridedMatrixRef = Eigen::Ref<const Eigen::MatrixXd, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
 /// Integer codes naming each row's stratum (Cox) - any values; equal codes = same stratum.
 using Codes = Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>;
 using CodesRef = Eigen::Ref<const Codes>;

@@ -52,10 +52,12 @@ class CoxPH {
   /// Throws InputError on NaN/inf, events not 0/1, non-positive weights, mismatched sizes,
   /// fewer than 2 rows, a constant covariate column (its std is 0: lifelines would divide by
   /// it), no observed event, or a singular Hessian (collinear covariates).
+  /// X is read in place with any strides (column-major, C-order, a pandas block): the fit
+  /// gathers it once, sorted and normalised, and keeps no reference to it.
   /// Complexity: O(n log n) to sort once, then O(n p^2) per Newton iteration.
-  CoxPH& fit(const MatrixRef& X, const VectorRef& durations, const VectorRef& events);
-  CoxPH& fit(const MatrixRef& X, const VectorRef& durations, const VectorRef& events, const CodesRef& strata);
-  CoxPH& fit(const MatrixRef& X, const VectorRef& durations, const VectorRef& events, const CodesRef& strata,
+  CoxPH& fit(const StridedMatrixRef& X, const VectorRef& durations, const VectorRef& events);
+  CoxPH& fit(const StridedMatrixRef& X, const VectorRef& durations, const VectorRef& events, const CodesRef& strata);
+  CoxPH& fit(const StridedMatrixRef& X, const VectorRef& durations, const VectorRef& events, const CodesRef& strata,
              const VectorRef& weights);
 
   const CoxOptions& options() const noexcept { return options_; }

@@ -19,6 +19,7 @@ struct DuplicateOptions {
   double fn_weight = 0.5;
   Language language = Language::unknown;  ///< unknown = guess per text
   TokenizeOptions tokenize{};
+  unsigned threads = 0;            ///< workers (0 = hardware concurrency); results do not depend on it
 };
 
 /// Result of find_duplicates(). Pairs are "verified" when their exact Jaccard similarity
@@ -35,12 +36,15 @@ struct DuplicateGroups {
 };
 
 /// Groups texts whose word-shingle Jaccard similarity is >= threshold. Texts are tokenised
-/// (options.tokenize; stop words removed and stems by default), shingled, and those with
-/// identical non-empty shingle sets merged first (so 10,000 copies cost one signature);
-/// LSH (b, r) comes from optimal_lsh_params(threshold, num_perm, ...). Texts with no token
-/// are never grouped. Deterministic for a given seed.
+/// (options.tokenize; stop words removed and stems by default; a memo per worker makes each
+/// distinct word cost one tokenisation), shingled, and those with identical non-empty
+/// shingle sets merged first (so 10,000 copies cost one signature); LSH (b, r) comes from
+/// optimal_lsh_params(threshold, num_perm, ...), band buckets are found by sorting (band
+/// key, item) pairs, and every candidate pair is verified by exact Jaccard. Tokenising,
+/// signatures, bands and verification run on options.threads workers. Texts with no token
+/// are never grouped. Deterministic for a given seed, whatever the thread count.
 /// Throws cxkit::InputError unless 0 < threshold <= 1 (threshold 1 means identical sets).
-/// Expected O(total tokens * num_perm + candidates * set size).
+/// Expected O(total tokens * num_perm / threads + candidates * set size).
 DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double threshold = 0.8,
                                 const DuplicateOptions& options = {});
 

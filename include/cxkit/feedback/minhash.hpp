@@ -1,9 +1,14 @@
 // MinHash signatures and LSH banding.
 //
-// Hash family: h_i(x) = ((a_i * x + b_i) mod p) mod 2^32 with p = 2^61 - 1 (a Mersenne
-// prime, so the reduction is two shifts and adds), a_i in [1, p), b_i in [0, p) drawn from
-// splitmix64(seed). The signature of a set is the per-i minimum; the fraction of equal
-// entries of two signatures is an unbiased estimate of the Jaccard similarity of the sets.
+// Hash family (Dietzfelbinger's multiply-add-shift, strongly universal from 32-bit keys to
+// 32-bit values): an element's 64-bit hash x is first mixed down to a 32-bit key
+// y = low32(fmix64(x)), then h_i(y) = ((a_i * y + b_i) mod 2^64) >> 32 with a_i, b_i drawn
+// from splitmix64(seed). Two elements collide on the key with probability 2^-32, which can
+// only raise an estimate by that much; verification of candidates is exact anyway. The
+// signature of a set is the per-i minimum; the fraction of equal entries of two signatures
+// estimates the Jaccard similarity of the sets. The loop over i is plain 64-bit integer
+// arithmetic that the compiler vectorises (a family mod the prime 2^61-1, as datasketch uses,
+// needs 128-bit products and does not).
 #pragma once
 
 #include <cstddef>
@@ -30,15 +35,19 @@ class MinHasher {
   /// Throws cxkit::InputError if num_perm == 0.
   explicit MinHasher(std::size_t num_perm = 128, std::uint64_t seed = 1);
 
-  std::size_t num_perm() const noexcept { return a_.size(); }
+  std::size_t num_perm() const noexcept { return b_.size(); }
   /// Signature of a set of 64-bit element hashes (duplicates allowed). An empty set gives
   /// all entries 0xFFFFFFFF. O(|set| * num_perm).
   std::vector<std::uint32_t> signature(std::span<const std::uint64_t> set) const;
   /// Writes the signature into `out` (size num_perm); no allocation.
   void signature(std::span<const std::uint64_t> set, std::span<std::uint32_t> out) const noexcept;
 
+  /// The 32-bit key an element hash is reduced to before hashing (see the top of the file).
+  static std::uint32_t key(std::uint64_t x) noexcept;
+
  private:
-  std::vector<std::uint64_t> a_, b_;
+  std::vector<std::uint32_t> a_lo_, a_hi_;  // halves of the multipliers a_i
+  std::vector<std::uint64_t> b_;
 };
 
 /// Fraction of equal positions of two signatures of the same length.

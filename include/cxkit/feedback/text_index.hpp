@@ -15,12 +15,21 @@ struct TextIndexOptions {
   TfidfOptions tfidf{};
   TokenizeOptions tokenize{};
   Language language = Language::unknown;  ///< unknown = guess per text (and per query)
+  /// Also match character n-grams (char_wb, sizes char_min_n..char_max_n, of the tokens) and
+  /// score by the mean of the word and character cosines: catches inflections, compounds and
+  /// identifiers split differently ("ResourceManager" / "resource manager"). On the GitBugs
+  /// duplicate pairs it lifts recall@10 above word TF-IDF alone (docs/feedback_themes.md).
+  bool char_ngrams = true;
+  std::size_t char_min_n = 3;
+  std::size_t char_max_n = 5;
 };
 
 /// One retrieval hit.
 struct SimilarHit {
   std::size_t index = 0;  ///< position of the text in the constructor's input
-  double score = 0.0;     ///< cosine similarity of the TF-IDF rows, in (0, 1]
+  /// cosine similarity of the word TF-IDF rows, in (0, 1]; with char_ngrams, the mean of it
+  /// and the character n-gram cosine
+  double score = 0.0;
 };
 
 /// TF-IDF index over a fixed corpus with an inverted index (term -> (document, weight)),
@@ -43,9 +52,14 @@ class TextIndex {
   TextIndexOptions options_;
   TfidfVectorizer vectorizer_;
   std::size_t size_ = 0;
-  std::vector<int> posting_start_;       // per term, CSC-style offsets into the two below
-  std::vector<int> posting_doc_;
-  std::vector<float> posting_weight_;
+  struct Postings {
+    std::vector<int> start;  // per term, CSC-style offsets into the two below
+    std::vector<int> doc;
+    std::vector<float> weight;
+  };
+  static Postings invert(const SparseMatrix& rows, std::size_t terms);
+  TfidfVectorizer char_vectorizer_;
+  Postings words_, chars_;
 };
 
 }  // namespace cxkit::feedback

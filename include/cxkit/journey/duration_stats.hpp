@@ -35,6 +35,10 @@ namespace cxkit::journey {
 
 enum class DurationMode : std::uint8_t { none, moments, exact, sketch };
 
+namespace detail {
+struct DurationStatsIo;  // serialisation (journey_map_io.hpp) reads and restores the full state
+}
+
 inline const char* to_string(DurationMode m) noexcept {
   switch (m) {
     case DurationMode::none: return "none";
@@ -273,6 +277,8 @@ class DurationStats {
   }
 
  private:
+  friend struct detail::DurationStatsIo;
+
   static double nan() noexcept { return std::numeric_limits<double>::quiet_NaN(); }
 
   void add_to_bucket(std::int32_t idx, std::uint64_t n) {

@@ -31,8 +31,10 @@ struct ComplianceCell {
   std::uint64_t count = 0, met = 0, breached = 0, pending = 0, overdue = 0, cancelled = 0;
   std::vector<std::int64_t> elapsed_us;  ///< stopped clocks' elapsed time, in arrival order
 
-  void add(const Occurrence& o);
+  void add(const Occurrence& o) { add(o.status, o.elapsed); }
+  void add(Status status, Duration elapsed);
   void merge(const ComplianceCell& o);
+  friend bool operator==(const ComplianceCell&, const ComplianceCell&) = default;
 };
 
 struct ComplianceRow {
@@ -58,8 +60,22 @@ class Compliance {
   /// Adds occurrences. case_groups: empty (no grouping) or one label per case id, indexed by
   /// Occurrence::case_id (throws InputError when a case id is out of range). O(n log cells).
   void add(std::span<const Occurrence> occurrences, std::span<const std::string> case_groups = {});
+  /// Adds one clock to the cell (moment, group, period), for callers that compute their own
+  /// groups and periods (any calendar period, several attributes in one label). `period` is
+  /// used as given when by_period(), else the cell's period is kAllPeriods. O(log cells).
+  void add(std::uint32_t moment, const std::string& group, std::int32_t period, Status status, Duration elapsed);
   /// Adds another partition's cells. Throws InputError when by_period differs.
   void merge(const Compliance& other);
+  /// Adds another partition's cells whose moment indices mean other things here: other's
+  /// moment m becomes moment_map[m] (partitions that numbered their moments differently).
+  /// Throws InputError when by_period differs or a moment has no entry in moment_map.
+  void merge(const Compliance& other, std::span<const std::uint32_t> moment_map);
+
+  using Key = std::tuple<std::uint32_t, std::string, std::int32_t>;
+  /// The cells, ordered by key; with add_cell() enough to serialise and restore a Compliance.
+  const std::map<Key, ComplianceCell>& cells() const noexcept { return cells_; }
+  /// Merges `cell` into the cell at `key` (creating it). O(log cells + values).
+  void add_cell(const Key& key, const ComplianceCell& cell) { cells_[key].merge(cell); }
 
   /// One row per cell, ordered by (moment, group, period). Sorts each cell's values: O(v log v).
   std::vector<ComplianceRow> rows() const;
@@ -67,7 +83,7 @@ class Compliance {
 
  private:
   bool by_period_;
-  std::map<std::tuple<std::uint32_t, std::string, std::int32_t>, ComplianceCell> cells_;
+  std::map<Key, ComplianceCell> cells_;
 };
 
 /// Compliance(by_period).add(occurrences, case_groups).rows().

@@ -1,0 +1,83 @@
+// Reading definitions from JSON with errors that name the field (internal, shared by every
+// JSON definition: journey designs, playbooks, moments, scorecards).
+//
+// Every error is an InputError whose location names the definition ("JourneyDesign",
+// "Moment 'first reply'", "Scorecard") as source and the field path ("stages[2].target") as
+// column, with the offending value, so the message reads
+//   JourneyDesign, column 'stages[2].target', value '3X': not a business duration ...
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cxkit/core/error.hpp"
+
+namespace cxkit::detail {
+
+struct JsonFields {
+  std::string source;  ///< names the definition in every error
+
+  [[noreturn]] void fail(const std::string& path, const std::string& reason, const std::string& value = {}) const {
+    throw InputError(reason, {source, -1, path, value});
+  }
+
+  /// A value as the error message shows it (strings without their quotes).
+  static std::string shown(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+  /// Rejects keys outside `allowed` (catches typos such as "mandatroy").
+  void only_keys(const nlohmann::json& object, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) const {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      bool ok = false;
+      for (auto a : allowed) ok = ok || it.key() == a;
+      if (!ok) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(join(path, it.key()), "unknown field; expected one of: " + list);
+      }
+    }
+  }
+
+  const nlohmann::json& object(const nlohmann::json& v, const std::string& path) const {
+    if (!v.is_object()) fail(path, "expected a JSON object", shown(v));
+    return v;
+  }
+  const nlohmann::json& array(const nlohmann::json& v, const std::string& path) const {
+    if (!v.is_array()) fail(path, "expected a JSON array", shown(v));
+    return v;
+  }
+  std::string string(const nlohmann::json& v, const std::string& path, bool allow_empty = true) const {
+    if (!v.is_string()) fail(path, "expected a string", shown(v));
+    std::string s = v.get<std::string>();
+    if (!allow_empty && s.empty()) fail(path, "must not be empty");
+    return s;
+  }
+  bool boolean(const nlohmann::json& v, const std::string& path) const {
+    if (!v.is_boolean()) fail(path, "expected true or false", shown(v));
+    return v.get<bool>();
+  }
+  double number(const nlohmann::json& v, const std::string& path) const {
+    if (!v.is_number()) fail(path, "expected a number", shown(v));
+    return v.get<double>();
+  }
+
+  static std::string join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+  static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+};
+
+/// Parses JSON text, turning a syntax error into an InputError naming `source`.
+inline nlohmann::json parse_json_text(std::string_view text, const std::string& source) {
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(std::string("invalid JSON: ") + e.what(), {source, -1, "", ""});
+  }
+}
+
+}  // namespace cxkit::detail
