@@ -1,13 +1,17 @@
 // Readers: read_csv and read_xes, file or bytes. The GIL is released while parsing.
+#include <optional>
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "cxkit/io/csv.hpp"
 #include "cxkit/io/xes.hpp"
+#include "py_progress.hpp"
 #include "register.hpp"
 
 namespace cxkit_bind {
 namespace {
+
 
 cxkit::OnBadRow on_bad_row_from(const std::string& s) {
   if (s == "raise") return cxkit::OnBadRow::raise;
@@ -45,35 +49,42 @@ void register_io(py::module_& m) {
       [](const std::string& path, const std::string& case_col, const std::string& activity_col,
          const std::string& timestamp_col, const std::string& sep, const std::string& timestamp_format,
          const std::string& on_bad_row, std::vector<std::string> numeric, std::vector<std::string> categorical,
-         std::vector<std::string> text, std::vector<std::string> timestamps, bool keep_other_columns) {
+         std::vector<std::string> text, std::vector<std::string> timestamps, bool keep_other_columns,
+         py::object progress) {
         auto o = csv_options(case_col, activity_col, timestamp_col, sep, timestamp_format, on_bad_row,
                              std::move(numeric), std::move(categorical), std::move(text), std::move(timestamps),
                              keep_other_columns);
-        py::gil_scoped_release release;
-        return cxkit::io::read_csv(path, o);
+        PyProgress py_progress{std::move(progress), {}};
+        return py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return cxkit::io::read_csv(path, o);
+        });
       },
       py::arg("path"), py::arg("case"), py::arg("activity"), py::arg("timestamp"), py::arg("sep"),
       py::arg("timestamp_format"), py::arg("on_bad_row"), py::arg("numeric_columns"),
       py::arg("categorical_columns"), py::arg("text_columns"), py::arg("timestamp_columns"),
-      py::arg("keep_other_columns"));
+      py::arg("keep_other_columns"), py::arg("progress") = py::none());
   m.def(
       "read_csv_bytes",
       [](const py::bytes& data, const std::string& source, const std::string& case_col,
          const std::string& activity_col, const std::string& timestamp_col, const std::string& sep,
          const std::string& timestamp_format, const std::string& on_bad_row, std::vector<std::string> numeric,
          std::vector<std::string> categorical, std::vector<std::string> text, std::vector<std::string> timestamps,
-         bool keep_other_columns) {
+         bool keep_other_columns, py::object progress) {
         auto o = csv_options(case_col, activity_col, timestamp_col, sep, timestamp_format, on_bad_row,
                              std::move(numeric), std::move(categorical), std::move(text), std::move(timestamps),
                              keep_other_columns);
         const std::string_view buf = data;
-        py::gil_scoped_release release;
-        return cxkit::io::read_csv_buffer(buf, o, source);
+        PyProgress py_progress{std::move(progress), {}};
+        return py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return cxkit::io::read_csv_buffer(buf, o, source);
+        });
       },
       py::arg("data"), py::arg("source"), py::arg("case"), py::arg("activity"), py::arg("timestamp"),
       py::arg("sep"), py::arg("timestamp_format"), py::arg("on_bad_row"), py::arg("numeric_columns"),
       py::arg("categorical_columns"), py::arg("text_columns"), py::arg("timestamp_columns"),
-      py::arg("keep_other_columns"));
+      py::arg("keep_other_columns"), py::arg("progress") = py::none());
   m.def(
       "read_xes",
       [](const std::string& path, const std::string& on_bad_row) {

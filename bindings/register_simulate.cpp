@@ -1,15 +1,19 @@
 // cxkit::simulate: options from a Python dict, the company as a C++ object holding its
 // accounts Table, events EventLog, feedback Table and the truth as JSON text.
+#include <optional>
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "cxkit/simulate/company.hpp"
+#include "py_progress.hpp"
 #include "register.hpp"
 
 namespace cxkit_bind {
 namespace {
 
 namespace sim = cxkit::simulate;
+
 
 template <class T>
 void take(py::dict& d, const char* key, T& out) {
@@ -73,12 +77,15 @@ void register_simulate(py::module_& m) {
           py::arg("directory"));
   m.def(
       "simulate_company",
-      [](const py::dict& options) {
-        const sim::CompanyOptions o = options_from(options);
-        py::gil_scoped_release release;
-        return sim::company(o);
+      [](const py::dict& options, py::object progress) {
+        sim::CompanyOptions o = options_from(options);
+        PyProgress py_progress{std::move(progress), {}};
+        return py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return sim::company(o);
+        });
       },
-      py::arg("options"));
+      py::arg("options"), py::arg("progress") = py::none());
 }
 
 }  // namespace cxkit_bind

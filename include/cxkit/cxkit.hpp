@@ -3,6 +3,7 @@
 
 #include "cxkit/version.hpp"
 #include "cxkit/core/error.hpp"
+#include "cxkit/core/progress.hpp"
 #include "cxkit/core/time.hpp"
 #include "cxkit/core/dictionary.hpp"
 #include "cxkit/core/column.hpp"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Union
 
 from cxkit import _core
+from cxkit._progress import ProgressArg, reporter
 from cxkit.event_log import ACTIVITY, CASE, TIMESTAMP, EventLog
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -22,6 +23,7 @@ def read_csv(
     *,
     dtypes: Mapping[str, str] | None = None,
     keep_other_columns: bool = True,
+    progress: ProgressArg = False,
 ) -> EventLog:
     """Read an event log from a CSV file (RFC 4180: quotes, embedded newlines, CRLF, BOM).
 
@@ -44,6 +46,10 @@ def read_csv(
         columns; the others are numeric when every value is a number and categorical otherwise.
     keep_other_columns : bool
         False keeps only the case, activity and timestamp columns and those named in ``dtypes``.
+    progress : bool or callable
+        True shows a tqdm bar of bytes parsed; a callable is called as ``f(done, total)`` in
+        bytes, about every 4 MB and once at the end. Never changes the result. Ctrl-C interrupts
+        the reading either way.
 
     Raises
     ------
@@ -51,6 +57,9 @@ def read_csv(
         The file or a named column does not exist.
     ValueError
         Empty file, unterminated quote, or a bad row under ``on_bad_row="raise"``.
+    KeyboardInterrupt
+        Ctrl-C while reading (checked about every 4 MB); an exception raised by a ``progress``
+        callable stops the reading the same way and propagates.
 
     Examples
     --------
@@ -67,9 +76,10 @@ def read_csv(
         kinds[kind].append(name)
     args = (case, activity, timestamp, sep or "", timestamp_format or "", on_bad_row,
             kinds["numeric"], kinds["categorical"], kinds["text"], kinds["timestamp"], keep_other_columns)
-    if isinstance(path, (bytes, bytearray, memoryview)):
-        return EventLog(_core.read_csv_bytes(bytes(path), "<bytes>", *args))
-    return EventLog(_core.read_csv(os.fspath(path), *args))
+    with reporter(progress, "reading CSV", unit="B", unit_scale=True) as callback:
+        if isinstance(path, (bytes, bytearray, memoryview)):
+            return EventLog(_core.read_csv_bytes(bytes(path), "<bytes>", *args, callback))
+        return EventLog(_core.read_csv(os.fspath(path), *args, callback))
 
 
 def read_xes(path: PathLike | bytes, on_bad_row: str = "raise") -> EventLog:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from cxkit import _core
+from cxkit._progress import ProgressArg, reporter
 from cxkit._time import check_state_version, to_micros
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
@@ -119,7 +120,7 @@ class Company:
 
 
 def company(n_accounts: int = 2000, start: Any = "2024-01-01", months: int = 24, seed: int = 7,
-            **options: Any) -> Company:
+            *, progress: ProgressArg = False, **options: Any) -> Company:
     """Generate a sample company. Deterministic: the same arguments give the same data.
 
     Parameters
@@ -132,6 +133,10 @@ def company(n_accounts: int = 2000, start: Any = "2024-01-01", months: int = 24,
         ``threads`` (0 = all cores; never changes the output), ``tiers={"smb", "mid_market",
         "enterprise"}``, ``languages={"en", "ru", "pt", "fa"}`` (shares) and
         ``text={"typo_rate", ...}`` (feedback noise); see docs/simulator.md.
+    progress : bool or callable
+        True shows a tqdm bar; a callable is called as ``f(done, total)`` with account
+        simulations done out of ``2 * n_accounts`` (every account is simulated twice). Never
+        changes the result. Ctrl-C interrupts the simulation either way.
 
     Raises
     ------
@@ -139,6 +144,9 @@ def company(n_accounts: int = 2000, start: Any = "2024-01-01", months: int = 24,
         An option out of range (the message names it).
     TypeError
         An unknown option.
+    KeyboardInterrupt
+        Ctrl-C during the simulation (checked about every 256 accounts); an exception raised
+        by a ``progress`` callable stops the simulation the same way and propagates.
 
     Examples
     --------
@@ -158,4 +166,6 @@ def company(n_accounts: int = 2000, start: Any = "2024-01-01", months: int = 24,
                 flat[prefix + sub] = v
         else:
             flat[key] = value
-    return Company(_core.simulate_company(dict(flat)), flat)  # a copy: the binding consumes the dict
+    with reporter(progress, "simulating", unit="acct") as callback:
+        core = _core.simulate_company(dict(flat), callback)  # a copy: the binding consumes the dict
+    return Company(core, flat)

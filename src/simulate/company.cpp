@@ -26,6 +26,8 @@ Company company(const CompanyOptions& options) {
   const std::size_t n_blocks = (n + kBlock - 1) / kBlock;
   const unsigned threads = resolve_threads(options.threads);
   std::vector<AccountSim> scratch(threads);
+  // Each block adds its accounts once done; only the calling thread runs the callback.
+  ProgressReporter progress(options.progress, 2 * static_cast<std::uint64_t>(n));
 
   // Pass 1: hazard paths of the uncut histories, then the baseline.
   {
@@ -39,6 +41,7 @@ Company company(const CompanyOptions& options) {
         hp.offsets.push_back(static_cast<std::uint32_t>(hp.weights.size()));
         hp.last_length.push_back(a.last_period_length);
       }
+      progress.advance(std::min(n, (b + 1) * kBlock) - b * kBlock);
     });
     ctx.baseline = calibrate_baseline(paths, options.annual_churn_rate, threads);
   }
@@ -51,11 +54,13 @@ Company company(const CompanyOptions& options) {
       simulate_account(ctx, k, Pass::generate, a);
       collect(ctx, a, blocks[b]);
     }
+    progress.advance(std::min(n, (b + 1) * kBlock) - b * kBlock);
   });
   scratch.clear();
 
   Company c;
   c.options = options;
+  c.options.progress = {};  // the callback may hold caller state (a Python callable) that must not outlive the call
   const int id_width = std::max(6, digits(n));
   c.accounts = build_accounts(ctx, blocks, id_width);
 
@@ -101,6 +106,7 @@ Company company(const CompanyOptions& options) {
 
   c.events = build_events(blocks, n, id_width);
   c.truth = std::move(t);
+  progress.finish();  // after assembly, so 100% means the result is ready
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cxkit/core/event_log.hpp"
+#include "cxkit/core/progress.hpp"
 #include "cxkit/core/skipped_row.hpp"
 
 namespace cxkit::io {
@@ -28,6 +29,9 @@ struct CsvOptions {
   std::vector<std::string> timestamp_columns;
   /// false keeps only the case, activity and timestamp columns and the ones listed above.
   bool keep_other_columns = true;
+  /// Optional progress: (bytes parsed, total bytes of the input), called on the calling
+  /// thread about every 4 MB and once at the end. Returning false throws Cancelled.
+  Progress progress;
 };
 
 /// Reads a CSV file into an EventLog.
@@ -35,7 +39,7 @@ struct CsvOptions {
 /// empty file, an unterminated quote, and (with on_bad_row = raise) any bad row: wrong
 /// number of fields, empty case or activity, unparsable timestamp or number, invalid UTF-8.
 /// The message names the file, line, column and value. With on_bad_row = skip such rows are
-/// left out and listed in EventLog::skipped_rows().
+/// left out and listed in EventLog::skipped_rows(). Cancelled when options.progress cancels.
 EventLog read_csv(const std::string& path, const CsvOptions& options = {});
 
 /// The same, from bytes in memory. `source` names the input in messages.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "cxkit/core/progress.hpp"
 #include "cxkit/core/time.hpp"
 
 namespace cxkit::simulate {
@@ -67,6 +68,12 @@ struct CompanyOptions {
 
   /// Worker threads; 0 = std::thread::hardware_concurrency(). The output never depends on it.
   unsigned threads = 0;
+
+  /// Optional progress: (account simulations done, 2 * n_accounts), as every account is
+  /// simulated twice (calibration pass, then generation pass); called on the calling thread
+  /// about every 256 accounts. Returning false throws Cancelled. Never changes the output,
+  /// and is not kept in Company::options.
+  Progress progress;
 
   /// Throws InputError naming the offending option (as `column`) when a value is out of range.
   void validate() const;
