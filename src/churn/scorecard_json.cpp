@@ -177,7 +177,7 @@ Scorecard Scorecard::from_json_text(std::string_view text) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers out of range (1e99999)
     throw InputError(std::string("invalid JSON: ") + e.what(), {"Scorecard", -1, "", ""});
   }
   return from_json(j);

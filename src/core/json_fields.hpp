@@ -75,7 +75,7 @@ struct JsonFields {
 inline nlohmann::json parse_json_text(std::string_view text, const std::string& source) {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax errors, and numbers out of range (1e99999)
     throw InputError(std::string("invalid JSON: ") + e.what(), {source, -1, "", ""});
   }
 }

@@ -111,7 +111,17 @@ NormalizedText normalize_text(std::string_view text, NormalizeOptions options) {
   }
   if (n < 0) n = 0;  // cannot happen on repaired input; stay total anyway
   std::size_t len = static_cast<std::size_t>(n);
-  for (std::size_t i = 0; i < len; ++i) buf[i] = static_cast<utf8proc_int32_t>(unify_letter(static_cast<char32_t>(buf[i])));
+  // premap() ran on the input's code points; compatibility decomposition can create more
+  // (U+FE7D, a presentation form, decomposes to tatweel + shadda). Apply its rules again to
+  // what decomposition produced, so that normalize(normalize(x)) == normalize(x).
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    const auto cp = static_cast<utf8proc_int32_t>(buf[i]);
+    const auto mapped = premap(cp, nullptr);
+    if (mapped == static_cast<utf8proc_int32_t>(kSoftHyphen)) continue;  // dropped, as IGNORE does
+    buf[kept++] = static_cast<utf8proc_int32_t>(unify_letter(static_cast<char32_t>(mapped)));
+  }
+  len = kept;
   if (options.strip_diacritics) len = remove_marks(buf.data(), len);
   result.text = compose_and_encode(buf, len);
   return result;

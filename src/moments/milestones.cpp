@@ -243,10 +243,28 @@ MilestoneRule MilestoneRule::from_json(const json& j) {
   if (!found)
     ctx.fail("kind", "expected days_after_signup, anniversary, nth_activity, cumulative, activity or recovered",
              kind);
+  // Fields another kind uses are rejected too: to_json() writes only the kind's own fields,
+  // so accepting them would break the round trip (and hide a mistaken kind).
+  const auto uses = [&](std::string_view field) {
+    switch (r.kind) {
+      case MilestoneKind::days_after_signup: return field == "days";
+      case MilestoneKind::anniversary: return false;
+      case MilestoneKind::nth_activity: return field == "event" || field == "count";
+      case MilestoneKind::cumulative: return field == "event" || field == "attribute" || field == "threshold";
+      case MilestoneKind::activity: return field == "event";
+      case MilestoneKind::recovered:
+        return field == "moment" || field == "then" || field == "then_attribute" || field == "at_least";
+    }
+    return false;
+  };
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const json& v = *it;
     if (k == "name" || k == "kind") continue;
+    static constexpr std::string_view kFields[] = {"days", "event", "count", "attribute", "then_attribute",
+                                                   "threshold", "at_least", "moment", "then"};
+    if (std::find(std::begin(kFields), std::end(kFields), k) != std::end(kFields) && !uses(k))
+      ctx.fail(k, "not a field of kind " + kind, shown(v));
     if (k == "days") {
       if (!v.is_number_integer()) ctx.fail(k, "expected an integer", shown(v));
       r.days = v.get<std::int64_t>();
@@ -277,7 +295,7 @@ MilestoneRule MilestoneRule::from_json_text(std::string_view text) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers out of range (1e99999)
     throw InputError(std::string("MilestoneRule: not valid JSON: ") + e.what());
   }
   return from_json(j);

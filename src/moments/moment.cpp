@@ -346,7 +346,7 @@ Moment Moment::from_json_text(std::string_view text) {
   json j;
   try {
     j = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers out of range (1e99999)
     throw InputError(std::string("invalid JSON: ") + e.what(), {"Moment", -1, "", ""});
   }
   return from_json(j);

@@ -76,8 +76,8 @@ const json& get_array(const json& j, const std::string& field) {
 
 void check_object(const json& j, const std::string& field, std::initializer_list<const char*> allowed) {
   if (!j.is_object()) fail(field.empty() ? "(policy)" : field, "expected an object", j.dump());
-  for (const auto& [k, v] : j.items()) {
-    (void)v;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();  // a plain variable: Clang 14 cannot capture structured bindings
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
       fail(field.empty() ? k : field + "." + k, "unknown field", k);
   }
