@@ -18,9 +18,10 @@ int main() {
   // The five busiest directly-follows edges with their median time.
   std::vector<const cxkit::journey::Edge*> edges;
   for (const auto& e : map.edges()) edges.push_back(&e);
-  std::partial_sort(edges.begin(), edges.begin() + 5, edges.end(),
+  const std::size_t top = std::min<std::size_t>(5, edges.size());
+  std::partial_sort(edges.begin(), edges.begin() + static_cast<std::ptrdiff_t>(top), edges.end(),
                     [](const auto* a, const auto* b) { return a->count > b->count; });
-  for (int i = 0; i < 5; ++i)
+  for (std::size_t i = 0; i < top; ++i)
     std::cout << "  " << map.activity_name(edges[i]->source) << " -> " << map.activity_name(edges[i]->target)
               << ": " << edges[i]->count << " times, median " << edges[i]->summary.median / 3600.0 << " h\n";
 

@@ -27,7 +27,7 @@ def run(inp: Inputs, cfg: Mapping[str, Any], out_dir: str | Path, quiet: bool = 
     results: dict[str, SectionResult] = {}
     for label, build in SECTIONS:
         with step(label, enabled=not quiet):
-            results[label] = build(inp, {**cfg, "$results": results}, report)
+            results[label] = build(inp, cfg, report, results)
     with step("writing the report", enabled=not quiet):
         out.mkdir(parents=True, exist_ok=True)
         for res in results.values():

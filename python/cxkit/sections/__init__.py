@@ -1,6 +1,7 @@
-"""The report's sections, one module per pillar. Each ``build(inputs, cfg, report)`` adds its
-section to the report and returns a :class:`SectionResult`: the tables written as CSV beside
-the page and the lines printed in the terminal summary."""
+"""The report's sections, one module per pillar. Each ``build(inputs, cfg, report, earlier)`` adds
+its section to the report and returns a :class:`SectionResult`: the tables written as CSV beside
+the page and the lines printed in the terminal summary. ``earlier`` holds the results of the
+sections already built, by label (churn uses the moments' clocks)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -45,7 +45,8 @@ def _survival_table(acc: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame({"months": months.clip(lower=0), "event": acc["churned"].astype(float)}, index=acc.index)
 
 
-def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
+def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
+          earlier: Mapping[str, SectionResult]) -> SectionResult:
     import cxkit
     from cxkit import churn
 
@@ -59,7 +60,7 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
     cc = cfg["churn"]
     as_of = pd.Timestamp(cc["as_of"], tz="UTC") if cc["as_of"] else inp.as_of
     horizon = pd.Timedelta(cc["horizon"])
-    occurrences = cfg.get("$results", {}).get("moments of truth")
+    occurrences = earlier.get("moments of truth")
     occ = occurrences.data.get("occurrences") if occurrences is not None else None
     occ = occ if isinstance(occ, pd.DataFrame) and len(occ) else None
 

@@ -22,7 +22,8 @@ def nps_scores(inp: Inputs, cfg: Mapping[str, Any]) -> pd.DataFrame:
     return rows[["timestamp", "case", s["score"]]].rename(columns={s["score"]: "score"})
 
 
-def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
+def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
+          earlier: Mapping[str, SectionResult]) -> SectionResult:
     import cxkit
 
     ev, acc = inp.events, inp.accounts

@@ -14,7 +14,8 @@ from cxkit.sections import SectionResult
 from cxkit.sections.company import nps_scores
 
 
-def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
+def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
+          earlier: Mapping[str, SectionResult]) -> SectionResult:
     import cxkit
 
     sec = report.section("Feedback")

@@ -13,7 +13,8 @@ from cxkit.sections import SectionResult
 from cxkit.sections._figures import pyplot
 
 
-def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
+def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
+          earlier: Mapping[str, SectionResult]) -> SectionResult:
     import cxkit
 
     jc = cfg["journey"]

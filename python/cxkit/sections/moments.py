@@ -46,7 +46,7 @@ def moments(cfg: Mapping[str, Any], cals: Mapping[str, Any]) -> list[Any]:
     return out
 
 
-def evaluate(inp: Inputs, cfg: Mapping[str, Any]) -> pd.DataFrame:
+def evaluate(inp: Inputs, cfg: Mapping[str, Any]) -> tuple[pd.DataFrame, list[Any]]:
     """Every configured moment's clocks; with ``moment_calendar_by`` each account's clocks run on
     the calendar its accounts column names (e.g. its support hub)."""
     import cxkit
@@ -54,10 +54,10 @@ def evaluate(inp: Inputs, cfg: Mapping[str, Any]) -> pd.DataFrame:
     cals = calendars(cfg)
     defs = moments(cfg, cals)
     if not defs:
-        return pd.DataFrame()
+        return pd.DataFrame(), defs
     by = cfg["moment_calendar_by"]
     if not by:
-        return cxkit.moments.evaluate(inp.log, defs, as_of=inp.as_of)
+        return cxkit.moments.evaluate(inp.log, defs, as_of=inp.as_of), defs
     if inp.accounts is None or by.get("column") not in inp.accounts.columns:
         raise config_error(cfg, "moment_calendar_by.column", "needs --accounts with that column")
     from cxkit.moments import _calendar_json
@@ -73,13 +73,14 @@ def evaluate(inp: Inputs, cfg: Mapping[str, Any]) -> pd.DataFrame:
                   for m in defs]
         occ = cxkit.moments.evaluate(inp.log, on_cal, as_of=inp.as_of)
         parts.append(occ[occ["case"].map(hub_of).to_numpy() == value])
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), defs
 
 
-def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
+def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
+          earlier: Mapping[str, SectionResult]) -> SectionResult:
     import cxkit
 
-    occurrences = evaluate(inp, cfg)
+    occurrences, defs = evaluate(inp, cfg)
     out = SectionResult(data={"occurrences": occurrences})
     sec = report.section("Moments of truth")
     if occurrences.empty:
@@ -135,7 +136,6 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report) -> SectionResult:
             policy = cxkit.moments.NotificationPolicy.from_json(cfg["notifications"])
         except (ValueError, KeyError, TypeError) as e:
             raise config_error(cfg, "notifications", e) from None
-        defs = moments(cfg, calendars(cfg))
         sent = policy.replay(occurrences, inp.accounts, moments=defs, log=inp.log, until=inp.as_of,
                              account_key="account")
         summary = sent.attrs["summary"]
