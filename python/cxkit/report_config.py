@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ConfigError", "DEFAULTS", "load_config"]
+__all__ = ["ConfigError", "DEFAULTS", "load_config", "loads_config"]
 
 
 class ConfigError(ValueError):
@@ -84,36 +84,64 @@ def _strip_comments(value: Any) -> Any:
 
 
 def load_config(config: str | os.PathLike[str] | Mapping[str, Any] | None) -> dict[str, Any]:
-    """The configuration with defaults filled in.
+    """The configuration with defaults filled in, every value checked.
 
     ``config`` is a path to a JSON file, an already-parsed mapping, or None (all defaults).
-    Raises ConfigError for unreadable JSON, unknown keys and wrongly typed sections.
+    Raises ConfigError for an unreadable file, invalid JSON, unknown keys, wrongly typed values
+    and definitions (calendars, moments, design, playbook, notifications, scorecard) that do not
+    parse: all before any data is read (see :mod:`cxkit.report_config_check`).
     """
     if config is None:
         return copy.deepcopy(DEFAULTS)
     if isinstance(config, Mapping):
-        source, given = "config", config
-    else:
-        source = os.fspath(config)
+        return _complete(config, "config")
+    source = os.fspath(config)
+    try:
+        with open(source, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: no such file") from None
+    except OSError as e:
+        raise ConfigError(f"{source}: cannot read: {e.strerror}") from None
+    return loads_config(data, source)
+
+
+def loads_config(text: str | bytes, source: str = "config") -> dict[str, Any]:
+    """As :func:`load_config`, from JSON text (bytes must be UTF-8); ``source`` names it in errors."""
+    if isinstance(text, bytes):
         try:
-            with open(source, encoding="utf-8") as f:
-                given = json.load(f)
-        except FileNotFoundError:
-            raise ConfigError(f"{source}: no such file") from None
-        except json.JSONDecodeError as e:
-            raise ConfigError(f"{source}: line {e.lineno}, column {e.colno}: invalid JSON: {e.msg}") from None
-    cfg = _merge(DEFAULTS, given, "", source)
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ConfigError(f"{source}: byte {e.start}: not UTF-8 (0x{text[e.start]:02x})") from None
+    try:
+        given = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{source}: line {e.lineno}, column {e.colno}: invalid JSON: {e.msg}") from None
+    except ValueError as e:  # NaN / Infinity, refused by _reject_constant
+        raise ConfigError(f"{source}: invalid JSON: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid JSON: nested too deeply") from None
+    return _complete(given, source)
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; JSON does not, and no config value may be either.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _complete(given: Any, source: str) -> dict[str, Any]:
+    from cxkit.report_config_check import check_config
+
+    cfg: dict[str, Any] = _merge(DEFAULTS, given, "", source)
     if not isinstance(cfg["moments"], list):
         raise ConfigError(f"{source}: moments: expected a list of Moment definitions")
     for i, m in enumerate(cfg["moments"]):
         if not isinstance(m, Mapping):
             raise ConfigError(f"{source}: moments[{i}]: expected an object")
-    for name in ("onboarding", "absorbing"):
-        if not isinstance(cfg["journey"][name], list) or not all(isinstance(a, str) for a in cfg["journey"][name]):
-            raise ConfigError(f"{source}: journey.{name}: expected a list of activity names")
     if cfg["events"]["on_bad_row"] not in ("raise", "skip"):
         raise ConfigError(f"{source}: events.on_bad_row: must be 'raise' or 'skip', "
                           f"not {cfg['events']['on_bad_row']!r}")
+    check_config(cfg, source)
     cfg["$source"] = source
     return cfg
 
