@@ -2,6 +2,9 @@
 
 The C++ core does the work (``cxkit._core``); this package gives it a pandas-first face.
 """
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from cxkit import _core, feedback, journey, moments, simulate
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
@@ -10,8 +13,11 @@ from cxkit.table import Table
 
 __version__: str = _core.__version__
 
+if TYPE_CHECKING:  # type checkers see the real module; at run time __getattr__ imports it on first use
+    from cxkit import churn
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy: cxkit.churn needs scikit-learn
+
+def __getattr__(name: str) -> ModuleType:  # lazy: cxkit.churn needs scikit-learn
     if name == "churn":
         import importlib
         return importlib.import_module("cxkit.churn")

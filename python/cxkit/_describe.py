@@ -18,7 +18,7 @@ __all__ = ["FeatureDescriptions", "feature_descriptions"]
 
 #: A formatter gets the pattern's match (named groups), the account's value and the reference
 #: (typical, e.g. the training mean) value, and returns the words.
-Formatter = Callable[[re.Match, float, float], str]
+Formatter = Callable[[re.Match[str], float, float], str]
 
 _UNITS = {"d": "day", "w": "week", "h": "hour", "m": "month", "y": "year"}
 
@@ -34,9 +34,17 @@ def _num(x: float) -> str:
     return f"{x:.3g}"
 
 
-def _g(m: re.Match, key: str) -> str | None:
+def _g(m: re.Match[str], key: str) -> str | None:
     """A named group of the match, None if the pattern has no such group or it did not take part."""
     return m.groupdict().get(key)
+
+
+def _req(m: re.Match[str], key: str) -> str:
+    """A named group the rule's pattern always fills (a group outside any optional part)."""
+    value = _g(m, key)
+    if value is None:
+        raise LookupError(f"pattern {m.re.pattern!r} did not capture the group {key!r}")
+    return value
 
 
 def _words(name: str) -> str:
@@ -67,79 +75,80 @@ def _window(n: str, unit: str) -> str:
 
 def _change(what: str, change: float, n: str | None, unit: str | None) -> str:
     """`change` is relative (-0.45 = down 45%)."""
-    span = f" over {_window(n, unit)}" if n else ""
+    span = f" over {_window(n, unit)}" if n and unit else ""
     if change == 0:
         return f"{what} unchanged{span}"
     return f"{what} {'up' if change > 0 else 'down'} {abs(change) * 100:.0f}%{span}"
 
 
-def _log_trend(m: re.Match, v: float, ref: float) -> str:
+def _log_trend(m: re.Match[str], v: float, ref: float) -> str:
     """build_features' trend: log((1 + now) / (1 + before)) between consecutive windows."""
-    return _change(_noun(_g(m, "what"), 2), math.expm1(v), _g(m, "n"), _g(m, "unit"))
+    return _change(_noun(_req(m, "what"), 2), math.expm1(v), _g(m, "n"), _g(m, "unit"))
 
 
-def _pct_change(m: re.Match, v: float, ref: float) -> str:
-    return _change(_words(_g(m, "what")), v, _g(m, "n"), _g(m, "unit"))
+def _pct_change(m: re.Match[str], v: float, ref: float) -> str:
+    return _change(_words(_req(m, "what")), v, _g(m, "n"), _g(m, "unit"))
 
 
-def _abs_change(m: re.Match, v: float, ref: float) -> str:
-    what, n, unit = _words(_g(m, "what")), _g(m, "n"), _g(m, "unit")
-    span = f" over {_window(n, unit)}" if n else ""
+def _abs_change(m: re.Match[str], v: float, ref: float) -> str:
+    what, n, unit = _words(_req(m, "what")), _g(m, "n"), _g(m, "unit")
+    span = f" over {_window(n, unit)}" if n and unit else ""
     if v == 0:
         return f"{what} unchanged{span}"
     return f"{what} {'up' if v > 0 else 'down'} {_num(abs(v))}{span}"
 
 
-def _arr(m: re.Match, v: float, ref: float) -> str:
+def _arr(m: re.Match[str], v: float, ref: float) -> str:
     return f"ARR {_num(v)} (typical {_num(ref)})"
 
 
-def _nps_flag(m: re.Match, v: float, ref: float) -> str:
+def _nps_flag(m: re.Match[str], v: float, ref: float) -> str:
     kind = _g(m, "kind")
     return f"last NPS answer {'was' if v == 1 else 'was not'} a {kind} ({ref * 100:.0f}% of accounts)"
 
 
-def _ratio_trend(m: re.Match, v: float, ref: float) -> str:
-    return _change(_words(_g(m, "what")), v - 1.0, _g(m, "n"), _g(m, "unit"))
+def _ratio_trend(m: re.Match[str], v: float, ref: float) -> str:
+    return _change(_words(_req(m, "what")), v - 1.0, _g(m, "n"), _g(m, "unit"))
 
 
-def _count_window(m: re.Match, v: float, ref: float) -> str:
-    return f"{_num(v)} {_noun(_g(m, 'what'), v)} in the last {_window(_g(m, 'n'), _g(m, 'unit'))} (typical {_num(ref)})"
+def _count_window(m: re.Match[str], v: float, ref: float) -> str:
+    return f"{_num(v)} {_noun(_req(m, 'what'), v)} in the last {_window(_req(m, 'n'), _req(m, 'unit'))} (typical {_num(ref)})"
 
 
-def _open_tickets(m: re.Match, v: float, ref: float) -> str:
+def _open_tickets(m: re.Match[str], v: float, ref: float) -> str:
     return f"{_num(v)} open {_plural('ticket', v)}"
 
 
-def _tickets_window(m: re.Match, v: float, ref: float) -> str:
-    span = f" in the last {_window(_g(m, 'n'), _g(m, 'unit'))}" if _g(m, "n") else ""
+def _tickets_window(m: re.Match[str], v: float, ref: float) -> str:
+    span = f" in the last {_window(_req(m, 'n'), _req(m, 'unit'))}" if _g(m, "n") else ""
     return f"{_num(v)} {_priority(_g(m, 'prio'))}{_plural('ticket', v)}{span} (typical {_num(ref)})"
 
 
-def _renewal(m: re.Match, v: float, ref: float) -> str:
+def _renewal(m: re.Match[str], v: float, ref: float) -> str:
     return f"renewal in {_num(v)} {_plural('day', v)}" if v >= 0 else f"renewal {_num(-v)} days overdue"
 
 
-def _tenure(m: re.Match, v: float, ref: float) -> str:
+def _tenure(m: re.Match[str], v: float, ref: float) -> str:
     if _g(m, "unit") in ("months", "month"):
         return f"customer for {_num(v)} {_plural('month', v)}"
     return f"customer for {_num(v)} {_plural('day', v)}"
 
 
-def _nps(m: re.Match, v: float, ref: float) -> str:
+def _nps(m: re.Match[str], v: float, ref: float) -> str:
     kind = "detractor" if v <= 6 else ("passive" if v <= 8 else "promoter")
     return f"last NPS answer {_num(v)} ({kind})"
 
 
-def _share(m: re.Match, v: float, ref: float) -> str:
+def _share(m: re.Match[str], v: float, ref: float) -> str:
     stem = _g(m, "what") or ""
     what = "of licensed seats active" if stem in ("seat", "seats") else _words(stem)
     return f"{v * 100:.0f}% {what} (typical {ref * 100:.0f}%)"
 
 
-def _breaches(m: re.Match, v: float, ref: float) -> str:
-    what = _words(_g(m, "what")) if _g(m, "what") else "SLA"
-    span = f" in the last {_window(_g(m, 'n'), _g(m, 'unit'))}" if _g(m, 'n') else ""
+def _breaches(m: re.Match[str], v: float, ref: float) -> str:
+    stem = _g(m, "what")
+    what = _words(stem) if stem else "SLA"
+    span = f" in the last {_window(_req(m, 'n'), _req(m, 'unit'))}" if _g(m, 'n') else ""
     return f"{_num(v)} {what} {_plural('breach', v) if v == 1 else 'breaches'}{span} (typical {_num(ref)})"
 
 
@@ -152,12 +161,12 @@ def _fallback(name: str, v: float, ref: float) -> str:
     return f"{words} is {'high' if v > ref else 'low'} ({_num(v)} vs typical {_num(ref)})"
 
 
-def _prio_any(m: re.Match, v: float, ref: float) -> str:
+def _prio_any(m: re.Match[str], v: float, ref: float) -> str:
     prio = _priority(_g(m, "prio") or _g(m, "prio2") or _g(m, "prio3"))
     return f"{_num(v)} open {prio}{_plural('ticket', v)}"
 
 
-def _since_any(m: re.Match, v: float, ref: float) -> str:
+def _since_any(m: re.Match[str], v: float, ref: float) -> str:
     what = _g(m, "what") or _g(m, "what2")
     what = {"nps": "NPS answer"}.get(what or "", _words(what) if what else "activity")
     return f"last {what} {_num(v)} {_plural('day', v)} ago (typical {_num(ref)})"
@@ -192,7 +201,7 @@ _DEFAULT_RULES: list[tuple[str, Formatter]] = [
 
 
 class _Rule(NamedTuple):
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     formatter: Formatter
 
 

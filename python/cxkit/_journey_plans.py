@@ -54,7 +54,7 @@ class FunnelResult:
             return NotImplemented
         return _frames_equal(self, other, ("steps", "segments", "_next"))
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so unhashable (typeshed's idiom)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"version": 1, "steps": self.steps, "segments": self.segments, "next": self._next}
@@ -120,7 +120,7 @@ class Conformance:
             return NotImplemented
         return _frames_equal(self, other, self._FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so unhashable (typeshed's idiom)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"version": 1, **{f: getattr(self, f) for f in self._FIELDS}}
@@ -156,12 +156,13 @@ class JourneyDesign:
         return cls(_core.JourneyDesign.from_json_text(text))
 
     def to_json(self) -> dict[str, Any]:
-        return json.loads(self._core.to_json_text())
+        out: dict[str, Any] = json.loads(self._core.to_json_text())
+        return out
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, JourneyDesign) and self.to_json() == other.to_json()
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so unhashable (typeshed's idiom)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"version": 1, "json": self._core.to_json_text()}
@@ -221,12 +222,13 @@ class Playbook:
         return cls(_core.Playbook.from_json_text(text))
 
     def to_json(self) -> dict[str, Any]:
-        return json.loads(self._core.to_json_text())
+        out: dict[str, Any] = json.loads(self._core.to_json_text())
+        return out
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Playbook) and self.to_json() == other.to_json()
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so unhashable (typeshed's idiom)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"version": 1, "json": self._core.to_json_text()}

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cxkit import _core
@@ -128,7 +129,7 @@ class ComplianceSummary:
         s = started
         if getattr(s.dtype, "tz", None) is not None:
             s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-        ordinals = s.dt.to_period(self._period).array.asi8
+        ordinals: npt.NDArray[np.int64] = s.dt.to_period(self._period).array.asi8
         if len(ordinals) and (ordinals.min() <= np.iinfo(np.int32).min or ordinals.max() > np.iinfo(np.int32).max):
             raise ValueError(f"period {self._period!r} is too fine for the time range (ordinals beyond 32 bits)")
         return ordinals.astype(np.int32)
@@ -190,7 +191,9 @@ class ComplianceSummary:
         for i, c in enumerate(self._by):
             out[c] = [self._groups[g][i] for g in d["group"]]
         if self._period is not None:
-            out["period"] = pd.PeriodIndex.from_ordinals(np.asarray(d["period"], dtype=np.int64), freq=self._period)
+            # pandas-stubs 2.3 lack PeriodIndex.from_ordinals (pandas >= 2.2).
+            out["period"] = pd.PeriodIndex.from_ordinals(  # type: ignore[attr-defined]
+                np.asarray(d["period"], dtype=np.int64), freq=self._period)
         for c in _COUNTS:
             out[c] = np.asarray(d[c], dtype=np.int64)
         out["met_rate"] = np.asarray(d["met_rate"], dtype=np.float64)
@@ -240,9 +243,9 @@ class ComplianceSummary:
         self._core = _core.Compliance(self._period is not None)
         self._moments = list(state["moments"])
         self._groups = dict(state["groups"])
-        for m, g, p, *rest in state["cells"]:
-            *counts, el = rest
-            self._core.add_cell(m, g, p, *counts, np.asarray(el, dtype=np.int64))
+        for m, g, p, count, met, breached, pending, overdue, cancelled, el in state["cells"]:
+            self._core.add_cell(m, g, p, count, met, breached, pending, overdue, cancelled,
+                                np.asarray(el, dtype=np.int64))
 
 
 def compliance_summary(occurrences: pd.DataFrame, by: Sequence[str] | str | None = None, period: str | None = "M",

@@ -26,7 +26,8 @@ def _rule_json(rule: Mapping[str, Any]) -> str:
 
 def milestone_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     """The rule as the C++ core reads it (validated; raises ValueError naming the bad field)."""
-    return json.loads(_core.milestone_rule_normalize(_rule_json(rule)))
+    out: dict[str, Any] = json.loads(_core.milestone_rule_normalize(_rule_json(rule)))
+    return out
 
 
 def due(log: EventLog, accounts: pd.DataFrame | None, rules: Sequence[Mapping[str, Any]], between: Sequence[Any],

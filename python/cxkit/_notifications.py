@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -109,7 +109,8 @@ class NotificationPolicy:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form, every default written out."""
-        return json.loads(json.dumps(self._json))
+        out: dict[str, Any] = json.loads(json.dumps(self._json))
+        return out
 
     @property
     def recipients(self) -> list[str]:
@@ -130,6 +131,24 @@ class NotificationPolicy:
         self._json = json.loads(_core.notification_policy_normalize(json.dumps(state["json"])))
 
     # ---- replay ----
+    @overload
+    def replay(self, log_or_occurrences: EventLog | pd.DataFrame, accounts: pd.DataFrame | Table | None = None,
+               moments: Sequence[Any] | None = None, *, log: EventLog | None = None, as_of: Any = None,
+               until: Any = None, account_key: str | None = None,
+               return_items: Literal[False] = False) -> pd.DataFrame: ...
+
+    @overload
+    def replay(self, log_or_occurrences: EventLog | pd.DataFrame, accounts: pd.DataFrame | Table | None = None,
+               moments: Sequence[Any] | None = None, *, log: EventLog | None = None, as_of: Any = None,
+               until: Any = None, account_key: str | None = None,
+               return_items: Literal[True]) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+    @overload
+    def replay(self, log_or_occurrences: EventLog | pd.DataFrame, accounts: pd.DataFrame | Table | None = None,
+               moments: Sequence[Any] | None = None, *, log: EventLog | None = None, as_of: Any = None,
+               until: Any = None, account_key: str | None = None,
+               return_items: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]: ...
+
     def replay(self, log_or_occurrences: EventLog | pd.DataFrame, accounts: pd.DataFrame | Table | None = None,
                moments: Sequence[Any] | None = None, *, log: EventLog | None = None, as_of: Any = None,
                until: Any = None, account_key: str | None = None,

@@ -75,7 +75,8 @@ class Scorecard:
         return text if indent is None else json.dumps(json.loads(text), indent=indent)
 
     def to_dict(self) -> dict[str, Any]:
-        return json.loads(self._core.to_json_text())
+        out: dict[str, Any] = json.loads(self._core.to_json_text())
+        return out
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Scorecard) and self.to_dict() == other.to_dict()
@@ -174,7 +175,8 @@ class Scorecard:
         V = self._values(df)
         r = self._core.score(V, self._previous(previous, df.index))
         names = [b[0] for b in self._core.bands]
-        band = pd.Categorical.from_codes(np.asarray(r["band"], dtype=np.int64), categories=names, ordered=True)
+        band = pd.Categorical.from_codes(  # pandas-stubs 2.3 type the codes as Sequence[int]; pandas takes arrays
+            np.asarray(r["band"], dtype=np.int64), categories=pd.Index(names), ordered=True)  # type: ignore[arg-type]
         out = pd.DataFrame({"score": np.asarray(r["score"]), "band": band, "change": np.asarray(r["change"]),
                             "coverage": np.asarray(r["coverage"])}, index=df.index)
         blocks = [("contribution", r["contribution"])]

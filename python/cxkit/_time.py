@@ -4,19 +4,23 @@ Naive values are read as UTC; aware ones are converted to UTC. Out: time-zone-aw
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # pandas.api.typing is pandas >= 2.1 (annotations only)
+    from pandas.api.typing import NaTType
 
 MISSING = np.iinfo(np.int64).min  # cxkit's missing timestamp (numpy's NaT has the same bits)
 
 
 def to_micros(value: Any) -> int:
     """One instant (datetime, pandas.Timestamp, numpy.datetime64, ISO string) to UTC microseconds."""
-    ts = pd.Timestamp(value)
-    if ts is pd.NaT:
+    parsed: pd.Timestamp | NaTType = pd.Timestamp(value)  # pandas-stubs omit that it may give NaT
+    if pd.isna(parsed):
         raise ValueError("missing timestamp (NaT)")
+    ts = parsed
     ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
     return int(ts.tz_localize(None).as_unit("us").asm8.view("i8"))
 
@@ -28,8 +32,8 @@ def from_micros(us: int) -> pd.Timestamp:
 
 def duration_to_micros(value: Any) -> int:
     """A timedelta, pandas.Timedelta, numpy.timedelta64 or string like '4h' to microseconds."""
-    td = pd.Timedelta(value)
-    if td is pd.NaT:
+    td: pd.Timedelta | NaTType = pd.Timedelta(value)  # pandas-stubs omit that it may give NaT
+    if pd.isna(td):
         raise ValueError("missing duration (NaT)")
     return int(td.as_unit("us").asm8.view("i8"))
 

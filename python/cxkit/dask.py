@@ -116,8 +116,9 @@ def partition_by_case(ddf: dd.DataFrame, case: str = CASE, npartitions: int | No
         moved.index = moved.index.rename(None)
     else:
         raise ValueError(f"method must be 'shuffle' or 'set_index', not {method!r}")
-    return moved.map_partitions(_restore_order, meta=ddf._meta if method == "shuffle" else
-                                _restore_order(moved._meta))
+    out: dd.DataFrame = moved.map_partitions(_restore_order, meta=ddf._meta if method == "shuffle" else
+                                             _restore_order(moved._meta))
+    return out
 
 
 # ---- the straddling check: sorted 64-bit hashes of each partition's cases ----
@@ -255,7 +256,8 @@ def discover(ddf: dd.DataFrame, case: str = CASE, activity: str = ACTIVITY, time
                "variants": bool(variants), "sketch_bits": int(sketch_bits), "threads": int(threads)}
     parts = ddf[[case, activity, timestamp]].to_delayed()
     leaves = [dask.delayed(_discover_partition, pure=True)(p, case, activity, timestamp, options) for p in parts]
-    merged, _, dups = _tree(leaves, _combine_maps, split_every).compute()
+    result: tuple[JourneyMap, np.ndarray, np.ndarray] = _tree(leaves, _combine_maps, split_every).compute()
+    merged, _, dups = result
     if check:
         _raise_if_split(ddf[[case]].to_delayed(), case, dups)
     return merged
@@ -341,8 +343,9 @@ def evaluate_moments(ddf: dd.DataFrame, moments: Sequence[Moment], case: str = C
     parts = ddf[[case, activity, timestamp, *kinds]].to_delayed()
     # First pass, over two columns: the global as_of and which named activities occur anywhere.
     wanted = moment_activities(moments)
-    scans = dask.compute(*[dask.delayed(_scan_partition, pure=True)(p, activity, timestamp, wanted)
-                           for p in ddf[[activity, timestamp]].to_delayed()])
+    scans: tuple[tuple[int | None, set[str]], ...] = dask.compute(
+        *[dask.delayed(_scan_partition, pure=True)(p, activity, timestamp, wanted)
+          for p in ddf[[activity, timestamp]].to_delayed()])
     occurring = set().union(*(found for _, found in scans)) if scans else set()
     if scans:
         for name in wanted:
@@ -354,9 +357,10 @@ def evaluate_moments(ddf: dd.DataFrame, moments: Sequence[Moment], case: str = C
         as_of_us = max(maxima) if maxima else None
     else:
         as_of_us = to_micros(as_of)
-    results = dask.compute(*[dask.delayed(_evaluate_partition, pure=True)(p, moments, case, activity, timestamp,
-                                                                          kinds, wanted, as_of_us, int(threads))
-                             for p in parts])
+    results: tuple[tuple[pd.DataFrame, np.ndarray], ...] = dask.compute(
+        *[dask.delayed(_evaluate_partition, pure=True)(p, moments, case, activity, timestamp, kinds, wanted, as_of_us,
+                                                       int(threads))
+          for p in parts])
     if check:
         _, dups = _merge_hashes([(h, np.empty(0, np.uint64)) for _, h in results])
         _raise_if_split(ddf[[case]].to_delayed(), case, dups)
@@ -448,8 +452,9 @@ def build_features(ddf: dd.DataFrame, as_of: Any, accounts: Any = None, case: st
             categorical = {str(c): sorted({str(v) for v in frame[c].dropna().unique()}) for c in categorical}
     opts.update(numeric=numeric, categorical=categorical)
     parts = ddf[[case, activity, timestamp, *kinds]].to_delayed()
-    results = dask.compute(*[dask.delayed(_features_partition, pure=True)(p, case, activity, timestamp, kinds, frame,
-                                                                          key, as_of, opts) for p in parts])
+    results: tuple[tuple[pd.DataFrame, list[str], np.ndarray], ...] = dask.compute(
+        *[dask.delayed(_features_partition, pure=True)(p, case, activity, timestamp, kinds, frame, key, as_of, opts)
+          for p in parts])
     if check:
         _, dups = _merge_hashes([(h, np.empty(0, np.uint64)) for _, _, h in results])
         _raise_if_split(ddf[[case]].to_delayed(), case, dups)

@@ -78,7 +78,7 @@ def _notification_policy(co: cxkit.simulate.Company, calendars: dict[str, Any]) 
     }
 
 
-def _designed_onboarding(truth: dict) -> dict:
+def _designed_onboarding(truth: dict[str, Any]) -> dict[str, Any]:
     """The simulator's designed onboarding as a JourneyDesign: stages in order, optional ones
     skippable (an edge from every stage to each later one up to the next mandatory stage)."""
     stages = truth["onboarding"]["stages"]
@@ -93,7 +93,7 @@ def _designed_onboarding(truth: dict) -> dict:
     return {"stages": out}
 
 
-def _onboarding_playbook(truth: dict) -> dict:
+def _onboarding_playbook(truth: dict[str, Any]) -> dict[str, Any]:
     """A playbook with each designed stage as a task lasting the 80th percentile of its delay
     (log-normal: median * exp(0.8416 * sigma)), rounded up to whole days."""
     stages = [st for st in truth["onboarding"]["stages"] if not st["optional"]]  # what every account must do

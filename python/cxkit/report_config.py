@@ -146,6 +146,7 @@ def _complete(given: Any, source: str) -> dict[str, Any]:
     return cfg
 
 
-def config_error(cfg: Mapping[str, Any], path: str, error: Exception) -> ConfigError:
-    """Wraps an error raised while building a definition found at ``path`` in the config."""
+def config_error(cfg: Mapping[str, Any], path: str, error: Exception | str) -> ConfigError:
+    """Wraps an error raised while building a definition found at ``path`` in the config (or says
+    what is wrong there)."""
     return ConfigError(f"{cfg.get('$source', 'config')}: {path}: {error}")

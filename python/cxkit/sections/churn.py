@@ -78,7 +78,7 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
         if ax is not None:
             km.plot(ax=ax)
     retention = pd.DataFrame(rows)
-    if fig is not None:
+    if fig is not None and ax is not None:
         ax.set_xlabel("months since signup")
         ax.set_ylabel("share still a customer")
         sec.figure(fig, f"Retention by {segment or 'account'} (Kaplan-Meier, 95% interval)")

@@ -15,11 +15,13 @@ from cxkit.sections._figures import pyplot
 def nps_scores(inp: Inputs, cfg: Mapping[str, Any]) -> pd.DataFrame:
     """Survey answers found in the events: ``timestamp``, ``case``, ``score`` (0-10)."""
     s = cfg["surveys"]
+    score: str = s["score"]
+    activity: str = s["nps_activity"]
     ev = inp.events
-    if s["score"] not in ev.columns:
+    if score not in ev.columns:
         return pd.DataFrame({"timestamp": pd.Series([], dtype="datetime64[ns, UTC]"), "case": [], "score": []})
-    rows = ev[(ev["activity"] == s["nps_activity"]) & ev[s["score"]].notna()]
-    return rows[["timestamp", "case", s["score"]]].rename(columns={s["score"]: "score"})
+    rows = ev[(ev["activity"] == activity) & ev[score].notna()]
+    return rows[["timestamp", "case", score]].rename(columns={score: "score"})
 
 
 def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
@@ -70,7 +72,7 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
         return result
     monthly = ev.set_index("timestamp").resample("MS")["case"].size()
     fig, ax = plt.subplots(figsize=(8, 2.8))
-    ax.bar(monthly.index.tz_localize(None), monthly.to_numpy(), width=20)
+    ax.bar(pd.DatetimeIndex(monthly.index).tz_localize(None), monthly.to_numpy(), width=20)
     ax.set_ylabel("events per month")
     sec.figure(fig, "Events per month")
     plt.close(fig)

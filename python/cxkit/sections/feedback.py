@@ -45,9 +45,9 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
     out.tables["feedback_themes"] = themes
     out.data["themes"] = result
     out.lines.append("top feedback themes (detected)")
-    for r in themes.head(5).itertuples():
-        w = f"  ARR ${r.weight:>12,.0f}" if weight else ""
-        out.lines.append(f"  {int(r.items):>5,} items  {int(r.customers):>4,} customers{w}  {r.label}")
+    for r in themes.head(5).to_dict("records"):
+        w = f"  ARR ${r['weight']:>12,.0f}" if weight else ""
+        out.lines.append(f"  {int(r['items']):>5,} items  {int(r['customers']):>4,} customers{w}  {r['label']}")
 
     alerts = result.alerts(min_customers=tc["min_customers"], window=tc["window"], as_of=inp.as_of)
     if len(alerts):

@@ -54,6 +54,7 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
 
     if jc["absorbing"]:
         chain = cxkit.journey.markov(inp.log, absorbing=jc["absorbing"])
+        assert isinstance(chain, cxkit.journey.MarkovChain)  # one chain: no segment_by
         absorb = chain.absorption_probabilities()
         stages = [s for s in (onboarding or list(absorb.index)) if s in absorb.index]
         risk = absorb.loc[stages, jc["absorbing"]].add_prefix("P(").add_suffix(" eventually)")

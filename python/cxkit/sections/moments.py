@@ -113,10 +113,10 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
         sec.table(effect, "Churn when the moment was met vs missed (difference with a 95% interval"
                           + (", adjusted for tier)" if "tier" in outcomes.columns else ")"))
         out.tables["moments_impact_churn"] = effect
-        for r in effect.itertuples():
-            out.lines.append(f"  {r.moment}: churn {r.outcome_met:.1%} when met vs {r.outcome_baseline:.1%} when missed "
-                             f"(difference {r.difference * 100:+.1f} points, 95% CI {r.ci_low * 100:+.1f} to "
-                             f"{r.ci_high * 100:+.1f})")
+        for r in effect.to_dict("records"):
+            out.lines.append(f"  {r['moment']}: churn {r['outcome_met']:.1%} when met vs {r['outcome_baseline']:.1%} "
+                             f"when missed (difference {r['difference'] * 100:+.1f} points, 95% CI "
+                             f"{r['ci_low'] * 100:+.1f} to {r['ci_high'] * 100:+.1f})")
     if len(scores):
         answers = scores.rename(columns={"score": "nps"})
         nps_effect = cxkit.moments.impact(occurrences, answers, outcome="nps", statistic="nps", method="wald")
