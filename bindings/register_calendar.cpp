@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "cxkit/core/calendar.hpp"
+#include "cxkit/core/column.hpp"
 #include "numpy_views.hpp"
 #include "register.hpp"
 
@@ -40,7 +41,10 @@ py::array_t<std::int64_t> elementwise(const I64Array& a, const I64Array& b, F f)
   py::array_t<std::int64_t> out(static_cast<py::ssize_t>(x.size()));
   std::int64_t* o = out.mutable_data();
   py::gil_scoped_release release;
-  for (std::size_t i = 0; i < x.size(); ++i) o[i] = f(x[i], y[i]);
+  // NaT (kMissingTime, the same bits for datetime64 and timedelta64) in either input gives NaT,
+  // as pandas arithmetic does: an unresolved ticket has no business duration yet.
+  constexpr std::int64_t kNaT = cxkit::kMissingTime;
+  for (std::size_t i = 0; i < x.size(); ++i) o[i] = x[i] == kNaT || y[i] == kNaT ? kNaT : f(x[i], y[i]);
   return out;
 }
 

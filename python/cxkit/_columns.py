@@ -25,9 +25,21 @@ def infer_kind(s: pd.Series) -> str:
 
 
 def factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """int64 codes (-1 = missing) and the distinct values as strings, in order of appearance."""
+    """int64 codes (-1 = missing) and the distinct values as strings, in order of appearance.
+
+    Raises ValueError naming the column, row and value for text that is not valid Unicode
+    (lone surrogates, as bytes decoded with errors="surrogateescape" leave): C++ takes UTF-8.
+    """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    return np.ascontiguousarray(codes, dtype=np.int64), [str(u) for u in uniques]
+    names = [str(u) for u in uniques]
+    for k, name in enumerate(names):  # one check per distinct value, not per row
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            pos = int(np.flatnonzero(codes == k)[0])
+            raise ValueError(f"column '{s.name}', row {pos}: value {name!r} is not valid Unicode text "
+                             "(a lone surrogate, as left by decoding bytes with errors='surrogateescape')") from None
+    return np.ascontiguousarray(codes, dtype=np.int64), names
 
 
 def to_spec(s: pd.Series, name: str, kind: str) -> tuple[Any, ...]:

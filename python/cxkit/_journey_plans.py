@@ -253,10 +253,18 @@ class Playbook:
         ``status`` on_track / at_risk / overdue / complete, task counts and the slip in business days."""
         s = pd.Series(starts)
         cal = (calendar or Calendar.always())._core
-        d = self._core.progress([str(c) for c in s.index], [to_micros(v) for v in s.to_numpy()], cal, log._core,
-                                to_micros(as_of), dict(activities or {}))
+        d = self._core.progress([str(c) for c in s.index], [_start_micros(c, v) for c, v in s.items()], cal,
+                                log._core, to_micros(as_of), dict(activities or {}))
         df = pd.DataFrame({k: d[k] for k in ("customer", "status", "done", "done_late", "pending", "overdue",
                                              "slip_days")})
         df["planned_finish"] = micros_to_series(np.array(d["planned_finish_us"], dtype=np.int64))
         df["projected_finish"] = micros_to_series(np.array(d["projected_finish_us"], dtype=np.int64))
         return df
+
+
+def _start_micros(customer: Any, start: Any) -> int:
+    """A plan's start instant; a missing or unreadable one names its customer."""
+    try:
+        return to_micros(start)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"starts[{customer!r}]: {e}") from None

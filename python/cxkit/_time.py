@@ -4,6 +4,7 @@ Naive values are read as UTC; aware ones are converted to UTC. Out: time-zone-aw
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,13 +49,34 @@ def series_to_micros(values: pd.Series, column: str) -> np.ndarray:
     if not pd.api.types.is_datetime64_any_dtype(s.dtype):
         parsed = pd.to_datetime(s, utc=True, format="ISO8601", errors="coerce")
         bad = parsed.isna() & s.notna()
-        if bad.any():
-            pos = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ValueError(f"column '{column}', row {pos}: value {s.iloc[pos]!r} is not an ISO 8601 timestamp")
-        s = parsed
+        if not bad.any():
+            s = parsed
+        else:
+            # pandas parses text at nanosecond resolution (1677-2262); read_csv and read_xes take
+            # any year 0001-9999, so ISO text outside that range is parsed here one by one.
+            out = np.ascontiguousarray(parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view("i8"))
+            for pos in np.flatnonzero(bad.to_numpy()):
+                out[pos] = _iso_text_to_micros(s.iloc[pos], column, int(pos))
+            return out
     if getattr(s.dtype, "tz", None) is not None:
         s = s.dt.tz_convert("UTC").dt.tz_localize(None)
     return np.ascontiguousarray(s.to_numpy(dtype="datetime64[us]").view("i8"))
+
+
+_ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?")
+
+
+def _iso_text_to_micros(value: Any, column: str, pos: int) -> int:
+    """One ISO 8601 instant outside pandas' nanosecond range, as UTC microseconds."""
+    try:
+        if not isinstance(value, str) or not _ISO_8601.fullmatch(value.strip()):
+            raise ValueError(value)
+        t = pd.Timestamp(value.strip())
+        if t.tz is not None:
+            t = t.tz_convert("UTC").tz_localize(None)
+        return int(t.as_unit("us").asm8.view("i8"))
+    except (ValueError, TypeError, OverflowError):
+        raise ValueError(f"column '{column}', row {pos}: value {value!r} is not an ISO 8601 timestamp") from None
 
 
 def micros_to_series(us: np.ndarray, name: str | None = None, index: Any = None) -> pd.Series:

@@ -39,6 +39,10 @@ def _week(working_hours: Mapping[str, Sequence[tuple[str, str]]]) -> list[list[t
     return week
 
 
+# The largest duration a nanosecond pandas.Timedelta holds, in microseconds.
+_MAX_NS_MICROS = np.iinfo(np.int64).max // 1000
+
+
 def _is_array(x: Any) -> bool:
     return isinstance(x, (pd.Series, pd.Index, np.ndarray, list, tuple))
 
@@ -78,8 +82,11 @@ class Calendar:
         if working_hours is None:
             working_hours = {d: [("09:00", "17:00")] for d in WEEKDAYS[:5]}
         days = []
-        for h in holidays or ():
-            d = pd.Timestamp(h).date()
+        for i, h in enumerate(holidays or ()):
+            ts = pd.Timestamp(h)
+            if ts is pd.NaT:
+                raise ValueError(f"holidays[{i}]: missing date ({h!r})")
+            d = ts.date()
             days.append((d.year, d.month, d.day))
         self._core = _core.Calendar(str(timezone), _week(working_hours), days)
 
@@ -117,21 +124,27 @@ class Calendar:
         """Working time between ``start`` and ``end`` (negative when end < start).
 
         Scalars give a ``pandas.Timedelta``; arrays or Series of equal length give a
-        ``timedelta64[us]`` numpy array (a Series when a Series was passed).
+        ``timedelta64[us]`` numpy array (a Series when a Series was passed), NaT where either
+        end is NaT.
         """
         if _is_array(start) or _is_array(end):
             a = series_to_micros(pd.Series(np.atleast_1d(start) if not isinstance(start, pd.Series) else start), "start")
             b = series_to_micros(pd.Series(np.atleast_1d(end) if not isinstance(end, pd.Series) else end), "end")
             out = self._core.business_durations(a, b).view("timedelta64[us]")
             return pd.Series(out, index=start.index) if isinstance(start, pd.Series) else out
-        return pd.Timedelta(int(self._core.business_duration(to_micros(start), to_micros(end))), unit="us")
+        us = int(self._core.business_duration(to_micros(start), to_micros(end)))
+        if abs(us) > _MAX_NS_MICROS:  # beyond about 292 years: keep microseconds, as arrays do
+            return pd.Timedelta(np.timedelta64(us, "us"))
+        return pd.Timedelta(us, unit="us")
 
     def add_business_time(self, start: Any, delta: Any) -> Any:
-        """The instant ``delta`` of working time after ``start`` (before it when negative), UTC-aware."""
+        """The instant ``delta`` of working time after ``start`` (before it when negative), UTC-aware.
+
+        With an array of starts: NaT where the start or the delta is NaT."""
         if _is_array(start):
             a = series_to_micros(pd.Series(start) if not isinstance(start, pd.Series) else start, "start")
             d = np.asarray(pd.to_timedelta(np.broadcast_to(np.asarray(delta, dtype=object), a.shape))
-                           .as_unit("us").asi8, dtype=np.int64)
+                           .as_unit("us").to_numpy().view(np.int64), dtype=np.int64)
             out = self._core.add_business_times(a, d)
             return pd.DatetimeIndex(out.view("datetime64[us]")).tz_localize("UTC")
         return from_micros(self._core.add_business_time(to_micros(start), duration_to_micros(delta)))

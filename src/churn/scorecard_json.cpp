@@ -174,6 +174,7 @@ Scorecard Scorecard::from_json(const json& j) {
 }
 
 Scorecard Scorecard::from_json_text(std::string_view text) {
+  cxkit::detail::check_json_depth(text, "Scorecard");  // nlohmann's parser recurses: bound the depth first
   json j;
   try {
     j = json::parse(text);

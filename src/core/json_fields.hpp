@@ -71,8 +71,42 @@ struct JsonFields {
   static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 };
 
-/// Parses JSON text, turning a syntax error into an InputError naming `source`.
+/// Deepest nesting of arrays and objects a definition may use. Real definitions use fewer
+/// than 10 levels; the limit exists because copying, dumping and comparing a json value
+/// recurse once per level, so 100,000 nested '[' would overflow the stack.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+
+/// Throws InputError naming `source` when `text` nests arrays and objects deeper than
+/// kMaxJsonDepth (brackets inside strings do not count). Anything else, malformed text
+/// included, is left to the parser. O(length).
+inline void check_json_depth(std::string_view text, const std::string& source) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw InputError("invalid JSON: arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                             " levels (at byte " + std::to_string(i) + ")",
+                         {source, -1, "", ""});
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
+/// Parses JSON text, turning a syntax error or too deep nesting (check_json_depth) into an
+/// InputError naming `source`.
 inline nlohmann::json parse_json_text(std::string_view text, const std::string& source) {
+  check_json_depth(text, source);
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {  // syntax errors, and numbers out of range (1e99999)

@@ -79,6 +79,15 @@ std::string excerpt(std::string_view field) {
   return detail::printable_utf8(field.substr(0, std::min<std::size_t>(line_end, 200)));
 }
 
+/// A hint for a ragged row that holds a CR not followed by LF: such a CR is data (only LF
+/// and CRLF end a record), so a file mixing in old Mac line endings joins records.
+std::string bare_cr_hint(std::string_view row) {
+  for (std::size_t i = 0; i < row.size(); ++i)
+    if (row[i] == '\r' && (i + 1 == row.size() || row[i + 1] != '\n'))
+      return " (it holds a CR without LF: only LF and CRLF end a line, so a lone CR is read as data)";
+  return {};
+}
+
 /// Parses timestamps as ISO 8601 or with a compiled pattern, as the options say.
 class TimeParser {
  public:
@@ -311,9 +320,11 @@ class Reader {
     }
     if (scan.n_fields != n_columns) {
       const std::size_t k = std::min(scan.n_fields, n_columns);
-      return bad_row(line, "the row has " + std::to_string(scan.n_fields) + " fields, the header has " +
-                               std::to_string(n_columns),
-                     field_name(k), std::string_view(row, static_cast<std::size_t>(scan.content_end - row)));
+      const std::string_view text(row, static_cast<std::size_t>(scan.content_end - row));
+      return bad_row(line,
+                     "the row has " + std::to_string(scan.n_fields) + " fields, the header has " +
+                         std::to_string(n_columns) + bare_cr_hint(text),
+                     field_name(k), text);
     }
     if (scan.status == CsvRowStatus::text_after_quote)
       return bad_row(line, "unexpected text after a closing quote", field_name(scan.bad_field),

@@ -67,14 +67,21 @@ inline const char* find_invalid_utf8(const char* p, const char* end) noexcept {
 }
 
 /// `s` for an error message: bytes that are not valid UTF-8 written as \xNN, so the message
-/// itself stays valid UTF-8 (Python decodes it).
+/// itself stays valid UTF-8 (Python decodes it), and CR written as \r.
 inline std::string printable_utf8(std::string_view s) {
   std::string out;
   const char* p = s.data();
   const char* end = p + s.size();
   while (p < end) {
     const char* bad = find_invalid_utf8(p, end);
-    out.append(p, bad);
+    // A raw CR would return the terminal's cursor and hide the start of the message.
+    for (; p < bad; ++p) {
+      if (*p == '\r') {
+        out += "\\r";
+      } else {
+        out.push_back(*p);
+      }
+    }
     if (bad == end) break;
     char buf[8];
     std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(*bad)));

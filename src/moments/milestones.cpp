@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "../core/json_fields.hpp"
 #include "cxkit/core/error.hpp"
 #include "cxkit/moments/evaluate.hpp"
 
@@ -292,6 +293,7 @@ MilestoneRule MilestoneRule::from_json(const json& j) {
 }
 
 MilestoneRule MilestoneRule::from_json_text(std::string_view text) {
+  cxkit::detail::check_json_depth(text, "MilestoneRule");
   json j;
   try {
     j = json::parse(text);

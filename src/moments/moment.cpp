@@ -343,6 +343,7 @@ Moment Moment::from_json(const json& j) {
 }
 
 Moment Moment::from_json_text(std::string_view text) {
+  cxkit::detail::check_json_depth(text, "Moment");
   json j;
   try {
     j = json::parse(text.begin(), text.end());

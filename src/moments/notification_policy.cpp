@@ -7,6 +7,7 @@
 #include <set>
 
 #include "../core/calendar_zone.hpp"
+#include "../core/json_fields.hpp"
 #include "cxkit/core/error.hpp"
 #include "cxkit/moments/moment.hpp"
 
@@ -439,6 +440,7 @@ NotificationPolicy NotificationPolicy::from_json(const json& j) {
 }
 
 NotificationPolicy NotificationPolicy::from_json_text(std::string_view text) {
+  cxkit::detail::check_json_depth(text, kSource);
   json j;
   try {
     j = json::parse(text);
