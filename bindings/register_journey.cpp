@@ -10,6 +10,7 @@
 #include "cxkit/journey/journey_map.hpp"
 #include "cxkit/journey/journey_map_io.hpp"
 #include "cxkit/journey/markov.hpp"
+#include "py_progress.hpp"
 #include "register.hpp"
 
 namespace cxkit_bind {
@@ -140,6 +141,17 @@ void register_journey(py::module_& m) {
       .def_property_readonly("rework_cases", &jr::JourneyMap::rework_cases)
       .def_property_readonly("quantiles", &jr::JourneyMap::quantile_probs)
       .def_property_readonly("durations", [](const jr::JourneyMap& j) { return jr::to_string(j.settings().durations); })
+      .def_property_readonly("max_variants",
+                             [](const jr::JourneyMap& j) -> std::optional<std::uint64_t> {
+                               if (j.settings().max_variants == jr::kUnlimitedVariants) return std::nullopt;
+                               return j.settings().max_variants;
+                             })
+      .def_property_readonly("has_variants", [](const jr::JourneyMap& j) { return j.settings().variants; })
+      .def_property_readonly("variants_exact", &jr::JourneyMap::variants_exact)
+      .def_property_readonly("other_variant_cases", &jr::JourneyMap::other_variant_cases)
+      .def_property_readonly("n_variants", &jr::JourneyMap::n_variants)
+      .def_property_readonly("dropped_variants", &jr::JourneyMap::dropped_variants)
+      .def_property_readonly("variant_count_error", &jr::JourneyMap::variant_count_error)
       .def("activities", &activities_of)
       .def("edges", &edges_of)
       .def("variants",
@@ -205,7 +217,8 @@ void register_journey(py::module_& m) {
   m.def(
       "discover",
       [](const cxkit::EventLog& log, const std::string& durations, std::vector<double> quantiles,
-         std::optional<cxkit::Calendar> calendar, bool variants, int sketch_bits, unsigned threads) {
+         std::optional<cxkit::Calendar> calendar, bool variants, int sketch_bits, unsigned threads,
+         std::optional<std::uint64_t> max_variants, py::object progress) {
         jr::DiscoverOptions o;
         o.durations = duration_mode(durations);
         o.quantiles = std::move(quantiles);
@@ -213,11 +226,16 @@ void register_journey(py::module_& m) {
         o.variants = variants;
         o.sketch_bits = sketch_bits;
         o.threads = threads;
-        py::gil_scoped_release release;
-        return jr::discover(log, o);
+        o.max_variants = max_variants.value_or(jr::kUnlimitedVariants);
+        PyProgress py_progress{std::move(progress), {}};
+        return py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return jr::discover(log, o);
+        });
       },
       py::arg("log"), py::arg("durations"), py::arg("quantiles"), py::arg("calendar"), py::arg("variants"),
-      py::arg("sketch_bits"), py::arg("threads"));
+      py::arg("sketch_bits"), py::arg("threads"), py::arg("max_variants") = jr::kDefaultMaxVariants,
+      py::arg("progress") = py::none());
 
   py::class_<jr::MarkovChain>(m, "MarkovChain", "Absorbing Markov chain over journey stages (C++ core).")
       .def_property_readonly("states", &jr::MarkovChain::states)

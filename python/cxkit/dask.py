@@ -37,7 +37,7 @@ from cxkit._partition import moment_activities, partition_log
 from cxkit._time import from_micros, series_to_micros, to_micros
 from cxkit.calendar import Calendar
 from cxkit.event_log import ACTIVITY, CASE, TIMESTAMP, EventLog
-from cxkit.journey import JourneyMap
+from cxkit.journey import DEFAULT_MAX_VARIANTS, JourneyMap
 from cxkit.moments import Moment
 
 __all__ = ["CasesSplitAcrossPartitions", "build_features", "check_partitioned_by_case", "count_themes", "discover",
@@ -201,7 +201,7 @@ def _discover_partition(pdf: pd.DataFrame, case: str, activity: str, timestamp: 
     cal = options["calendar"]
     core = _core.discover(log._core, options["durations"], options["quantiles"],
                           None if cal is None else cal._core, options["variants"], options["sketch_bits"],
-                          options["threads"])
+                          options["threads"], options["max_variants"])
     return JourneyMap(core), _case_hashes(pdf[case]), np.empty(0, np.uint64)
 
 
@@ -216,7 +216,8 @@ def _combine_maps(*parts: tuple[JourneyMap, np.ndarray, np.ndarray]) -> tuple[Jo
 def discover(ddf: dd.DataFrame, case: str = CASE, activity: str = ACTIVITY, timestamp: str = TIMESTAMP,
              calendar: Calendar | None = None, durations: str = "exact",
              quantiles: Iterable[float] = (0.25, 0.75, 0.9), variants: bool = True, sketch_bits: int = 7,
-             threads: int = 1, split_every: int = 8, check: bool = True) -> JourneyMap:
+             threads: int = 1, split_every: int = 8, check: bool = True,
+             max_variants: int | None = DEFAULT_MAX_VARIANTS) -> JourneyMap:
     """The journey map of a Dask DataFrame of events partitioned by case.
 
     Each partition's map is discovered in C++ on a worker; maps are merged in a tree of
@@ -238,6 +239,11 @@ def discover(ddf: dd.DataFrame, case: str = CASE, activity: str = ACTIVITY, time
         Children per merge in the reduction tree.
     check : bool
         Verify that no case straddles partitions (costs 8 bytes per case at the root of the tree).
+    max_variants : int or None
+        As :func:`cxkit.journey.discover`: each partition keeps at most this many variants and the
+        merges keep the cap (Misra-Gries summaries merge). While the whole log has no more distinct
+        variants than the cap, the result is exact and equal to one discovery; beyond it each kept
+        count is within ``n_cases / (max_variants + 1)`` (``JourneyMap.variant_count_error``).
 
     Returns
     -------
@@ -253,7 +259,8 @@ def discover(ddf: dd.DataFrame, case: str = CASE, activity: str = ACTIVITY, time
         if name not in ddf.columns:
             raise KeyError(f"column '{name}' not in the Dask DataFrame; it has {list(map(str, ddf.columns))}")
     options = {"calendar": calendar, "durations": str(durations), "quantiles": [float(q) for q in quantiles],
-               "variants": bool(variants), "sketch_bits": int(sketch_bits), "threads": int(threads)}
+               "variants": bool(variants), "sketch_bits": int(sketch_bits), "threads": int(threads),
+               "max_variants": None if max_variants is None else int(max_variants)}
     parts = ddf[[case, activity, timestamp]].to_delayed()
     leaves = [dask.delayed(_discover_partition, pure=True)(p, case, activity, timestamp, options) for p in parts]
     result: tuple[JourneyMap, np.ndarray, np.ndarray] = _tree(leaves, _combine_maps, split_every).compute()

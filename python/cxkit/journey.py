@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
+from cxkit._progress import ProgressArg, reporter
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
@@ -22,8 +23,8 @@ from cxkit._time import check_state_version
 
 from cxkit._journey_plans import Conformance, FunnelResult, JourneyDesign, Playbook, funnel  # noqa: E402
 
-__all__ = ["Conformance", "FunnelResult", "JourneyDesign", "JourneyMap", "MarkovChain", "Playbook", "discover",
-           "funnel", "markov"]
+__all__ = ["DEFAULT_MAX_VARIANTS", "Conformance", "FunnelResult", "JourneyDesign", "JourneyMap", "MarkovChain",
+           "Playbook", "discover", "funnel", "markov"]
 
 _STATS = ["sum", "mean", "median", "min", "max", "stdev"]
 
@@ -44,6 +45,11 @@ class JourneyMap:
     Build with :func:`discover`; combine partitions with :meth:`merge` (exact: the merged map equals
     the map of all cases). Duration statistics are in seconds (business seconds when discovered
     with a calendar).
+
+    Variants are capped at :attr:`max_variants` distinct sequences (a mergeable Misra-Gries
+    summary): below the cap every count is exact; beyond it the most frequent sequences are kept,
+    each count at most :attr:`variant_count_error` below the truth, and :attr:`other_variant_cases`
+    and :attr:`dropped_variants` say what was left out. Activity and edge counts are always exact.
     """
 
     __slots__ = ("_core",)
@@ -63,6 +69,40 @@ class JourneyMap:
     def rework_cases(self) -> int:
         """Cases in which some activity occurs more than once."""
         return int(self._core.rework_cases)
+
+    @property
+    def max_variants(self) -> int | None:
+        """The cap on distinct variants kept (None: no cap)."""
+        v = self._core.max_variants
+        return None if v is None else int(v)
+
+    @property
+    def variants_exact(self) -> bool:
+        """True when :meth:`variants` lists every distinct sequence with its exact count."""
+        return bool(self._core.variants_exact)
+
+    @property
+    def n_variants(self) -> int:
+        """Distinct activity sequences among all cases: exact when :attr:`variants_exact`, otherwise
+        a HyperLogLog estimate (standard error 1.6 %). 0 when discovered with ``variants=False``."""
+        return int(self._core.n_variants)
+
+    @property
+    def dropped_variants(self) -> int:
+        """Distinct sequences not in :meth:`variants` (``n_variants - len(variants())``; an
+        estimate beyond the cap, 0 when exact)."""
+        return int(self._core.dropped_variants)
+
+    @property
+    def other_variant_cases(self) -> int:
+        """Cases not counted in any listed variant's ``count`` (exact; 0 when exact)."""
+        return int(self._core.other_variant_cases)
+
+    @property
+    def variant_count_error(self) -> int:
+        """E such that every sequence's true case count lies in ``[count, count + E]`` (count 0 for
+        a sequence not listed); ``E <= n_cases / (max_variants + 1)``, 0 when exact."""
+        return int(self._core.variant_count_error)
 
     @property
     def activities(self) -> pd.DataFrame:
@@ -171,10 +211,22 @@ class JourneyMap:
                              "it was written by a newer cxkit")
         self._core = _core.journey_map_from_bytes(state["bytes"])
 
+    def variant_summary(self) -> str:
+        """One line on the variants kept and, beyond the cap, what was left out."""
+        if not self._core.has_variants:
+            return "variants not collected"
+        kept = len(self._core.variants(top=-1, coverage=-1.0)["count"])
+        if self.variants_exact:
+            return f"{kept:,} variants (exact)"
+        return (f"{kept:,} of ~{self.n_variants:,} variants kept (cap {self.max_variants:,}); "
+                f"{self.other_variant_cases:,} cases in ~{self.dropped_variants:,} variants left out; "
+                f"kept counts at most {self.variant_count_error:,} below the truth")
+
     def _repr_html_(self) -> str:
         top = self.edges.sort_values("count", ascending=False, kind="stable").head(10)
         cols = [c for c in ("source", "target", "count", "mean", "median") if c in top.columns]
         return (f"<p><b>{html.escape(repr(self))}</b>, {self.rework_cases:,} cases with rework; "
+                f"{html.escape(self.variant_summary())}; "
                 f"the 10 most frequent edges (durations in seconds):</p>"
                 + top[cols].to_html(index=False, float_format=lambda v: f"{v:,.0f}"))
 
@@ -203,9 +255,14 @@ def _layers(activities: list[str], edges: pd.DataFrame, starts: dict[str, int]) 
     return {a: layer.get(a, last) for a in activities}
 
 
+DEFAULT_MAX_VARIANTS = 100_000
+"""The default cap on distinct variants kept by :func:`discover` (C++ ``kDefaultMaxVariants``)."""
+
+
 def discover(log: EventLog, calendar: Calendar | None = None, durations: str = "exact",
              quantiles: Iterable[float] = (0.25, 0.75, 0.9), variants: bool = True, sketch_bits: int = 7,
-             threads: int = 0) -> JourneyMap:
+             threads: int = 0, *, max_variants: int | None = DEFAULT_MAX_VARIANTS,
+             progress: ProgressArg = None) -> JourneyMap:
     """Discover the journey map of an event log.
 
     Parameters
@@ -222,6 +279,24 @@ def discover(log: EventLog, calendar: Calendar | None = None, durations: str = "
         Also collect variants.
     threads : int
         0 = all cores. Results are identical for any thread count.
+    max_variants : int or None
+        Keep at most this many distinct variants (default 100,000; None: no cap). Up to the cap
+        every variant count is exact; beyond it the most frequent are kept (a Misra-Gries
+        summary, mergeable) and :attr:`JourneyMap.other_variant_cases`,
+        :attr:`JourneyMap.dropped_variants` and :attr:`JourneyMap.variant_count_error` report
+        what was left out. Each kept variant costs 280 + 4 bytes per activity plus its durations.
+    progress : bool or callable
+        True shows a tqdm bar of events scanned; a callable is called as ``f(done, total)`` in
+        events, about every 65,536 events and once when the map is ready. Never changes the
+        result. Ctrl-C interrupts the discovery either way.
+
+    Raises
+    ------
+    ValueError
+        A quantile outside [0, 1], ``sketch_bits`` outside 1..12 or ``max_variants`` below 1.
+    KeyboardInterrupt
+        Ctrl-C during the discovery; an exception raised by a ``progress`` callable stops it the
+        same way and propagates.
 
     Examples
     --------
@@ -232,8 +307,12 @@ def discover(log: EventLog, calendar: Calendar | None = None, durations: str = "
     True
     """
     cal = None if calendar is None else calendar._core
-    return JourneyMap(_core.discover(log._core, durations, list(quantiles), cal, bool(variants),
-                                     int(sketch_bits), int(threads)))
+    if max_variants is not None and int(max_variants) < 1:
+        raise ValueError(f"max_variants must be at least 1 (None for no cap), not {max_variants!r}")
+    cap = None if max_variants is None else int(max_variants)
+    with reporter(progress, "discovering journeys", unit="ev", unit_scale=True) as callback:
+        return JourneyMap(_core.discover(log._core, durations, list(quantiles), cal, bool(variants),
+                                         int(sketch_bits), int(threads), cap, callback))
 
 
 class MarkovChain:

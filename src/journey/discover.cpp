@@ -3,15 +3,28 @@
 // Determinism: every thread takes a contiguous range of cases and the per-thread results
 // are merged in range order, so per-edge durations end up in log order whatever the thread
 // count, and every statistic is computed from exact integers or the multiset of durations.
+// Variants are counted exactly over the whole log, then capped once (variant_summary.hpp),
+// so the cap does not depend on the thread count either.
+//
+// Progress: each thread adds the events of its cases to the reporter every block of about
+// kProgressEvents; only the calling thread's additions call the callback. Once its own range
+// is done, the calling thread keeps reporting while it waits for the others. A cancellation
+// (or any error) raises a stop flag that the other threads check at every block, so they
+// end within one block; the calling thread joins them before the exception leaves.
 #include "cxkit/journey/discover.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <numeric>
 #include <string>
 #include <thread>
 
 #include "tables.hpp"
+#include "variant_summary.hpp"
 
 namespace cxkit::journey {
 namespace {
@@ -19,6 +32,13 @@ namespace {
 using detail::EdgeIndex;
 using detail::VariantEntry;
 using detail::VariantTable;
+
+/// Events between two progress reports: a few milliseconds of scanning, so Ctrl-C is prompt
+/// and the callback (a Python call under the GIL) costs nothing measurable.
+constexpr std::uint64_t kProgressEvents = std::uint64_t{1} << 16;
+
+/// Thrown inside a worker that saw the stop flag; never leaves discover().
+struct Stopped {};
 
 struct EdgeAcc {
   std::uint32_t a = 0, b = 0;
@@ -34,6 +54,7 @@ struct Partial {
   std::vector<std::uint64_t> events, cases, starts, ends, rework;
   std::vector<std::uint32_t> seen, marked;  // last case that held / repeated the activity
   std::uint64_t n_cases = 0, n_events = 0, rework_cases = 0;
+  std::uint64_t unreported = 0;  // events scanned since the last progress report
   EdgeIndex index;
   std::vector<EdgeAcc> edges;
   VariantTable variants;
@@ -55,6 +76,9 @@ class Discoverer {
 
   JourneyMap run(const CaseSet& cases) {
     validate_quantiles(opt_.quantiles);
+    if (opt_.max_variants == 0)
+      throw InputError("max_variants must be at least 1 (kUnlimitedVariants for no cap)",
+                       {"DiscoverOptions", -1, "max_variants", "0"});
     const std::size_t n_act = log_.activity_names().size();
     unsigned threads = opt_.threads != 0 ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
     std::uint64_t total_events = 0;
@@ -86,25 +110,57 @@ class Discoverer {
     std::vector<Partial> parts;
     parts.reserve(threads);
     for (unsigned t = 0; t < threads; ++t) parts.emplace_back(n_act, log_, proto_);
+    ProgressReporter progress(opt_.progress, total_events);
+    progress_ = &progress;
     std::vector<std::exception_ptr> errors(threads);
+    std::mutex mutex;
+    std::condition_variable all_done;
+    unsigned running = threads - 1;  // workers still scanning (guarded by mutex)
     const auto work = [&](unsigned t) {
       try {
         process(cases, bounds[t], bounds[t + 1], parts[t]);
+        progress.advance(parts[t].unreported);
+      } catch (const Stopped&) {
+        // Another thread failed or was cancelled; its exception is the one reported.
       } catch (...) {
         errors[t] = std::current_exception();
+        stop_.store(true, std::memory_order_relaxed);
       }
     };
     if (threads == 1) {
       work(0);
     } else {
       std::vector<std::thread> pool;
-      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+      for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back([&, t] {
+          work(t);
+          const std::lock_guard lock(mutex);
+          --running;
+          all_done.notify_one();
+        });
       work(0);
+      // Report the workers' progress (and let the callback cancel) until they are done.
+      if (opt_.progress) {
+        std::unique_lock lock(mutex);
+        while (running != 0 && !stop_.load(std::memory_order_relaxed)) {
+          if (all_done.wait_for(lock, std::chrono::milliseconds(20), [&] { return running == 0; })) break;
+          lock.unlock();
+          try {
+            progress.advance(0);
+          } catch (...) {
+            errors[0] = std::current_exception();
+            stop_.store(true, std::memory_order_relaxed);
+          }
+          lock.lock();
+        }
+      }
       for (auto& th : pool) th.join();
     }
     for (auto& e : errors)
       if (e) std::rethrow_exception(e);
-    return finish(parts, threads);
+    JourneyMap map = finish(parts, threads, progress);
+    progress.finish();  // after assembly, so the last report means the map is ready
+    return map;
   }
 
  private:
@@ -141,6 +197,15 @@ class Discoverer {
     for (std::size_t s = 0; s < counts.size(); ++s) p.edges[s].durations.reserve(counts[s]);
   }
 
+  // Called between cases: hands a block of scanned events to the reporter (which runs the
+  // callback on the calling thread and may throw Cancelled there) and stops a worker when
+  // another thread has failed.
+  void report_block(Partial& p) {
+    progress_->advance(p.unreported);
+    p.unreported = 0;
+    if (stop_.load(std::memory_order_relaxed)) throw Stopped{};
+  }
+
   template <bool kDurations, bool kVariants>
   void scan(const CaseSet& cases, std::size_t k0, std::size_t k1, Partial& p) {
     std::uint64_t* events = p.events.data();
@@ -148,8 +213,10 @@ class Discoverer {
     std::uint32_t* seen = p.seen.data();
     std::uint32_t* marked = p.marked.data();
     for (std::size_t k = k0; k < k1; ++k) {
+      if (p.unreported >= kProgressEvents) report_block(p);
       const std::uint32_t c = cases.at(k);
       const std::size_t b = off_[c], e = off_[c + 1];
+      p.unreported += e - b;
       if (b == e) continue;
       ++p.n_cases;
       p.n_events += e - b;
@@ -189,7 +256,7 @@ class Discoverer {
     }
   }
 
-  JourneyMap finish(std::vector<Partial>& parts, unsigned threads) {
+  JourneyMap finish(std::vector<Partial>& parts, unsigned threads, ProgressReporter& progress) {
     const std::size_t n_act = log_.activity_names().size();
     Partial& g = parts[0];
     // Edge counts for mode none live in EdgeAcc::count; DurationStats then only counts.
@@ -267,15 +334,41 @@ class Discoverer {
       if (opt_.durations == DurationMode::none) e.durations.add_count(x.count);
       edges.push_back(std::move(e));
     }
+    progress.advance(0);  // a chance to cancel between the merge and the variants
+
+    // The cap (variant_summary.hpp) on the exact counts, before any Variant is built: keep the
+    // entries counted more than the (cap+1)-th largest count c, with rank count - c. The
+    // sketch of all distinct sequences is kept only when some are left out.
+    const std::vector<VariantEntry>& entries = g.variants.entries();
+    std::uint64_t threshold = 0;
+    std::vector<std::uint8_t> sketch;
+    if (entries.size() > opt_.max_variants) {
+      std::vector<std::uint64_t> counts(entries.size());
+      for (std::size_t k = 0; k < entries.size(); ++k) counts[k] = entries[k].count;
+      const auto kth = counts.begin() + static_cast<std::ptrdiff_t>(opt_.max_variants);
+      std::nth_element(counts.begin(), kth, counts.end(), std::greater<>());
+      threshold = *kth;
+      std::vector<std::uint64_t> name_hashes(n_act);
+      for (std::uint32_t a = 0; a < n_act; ++a) name_hashes[a] = detail::name_hash(names.name(a));
+      sketch.assign(detail::kSketchRegisters, 0);
+      for (const VariantEntry& x : entries) {
+        detail::NameSequenceHash h;
+        const std::size_t b = off_[x.first_case];
+        for (std::size_t i = 0; i < x.length; ++i) h.add(name_hashes[act_[b + i]]);
+        detail::sketch_add(sketch, h.finish(x.length));
+      }
+    }
     std::vector<Variant> variants;
-    variants.reserve(g.variants.entries().size());
-    for (std::size_t k = 0; k < g.variants.entries().size(); ++k) {
-      const VariantEntry& x = g.variants.entries()[k];
+    variants.reserve(std::min<std::uint64_t>(entries.size(), opt_.max_variants));
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      const VariantEntry& x = entries[k];
+      if (x.count <= threshold) continue;  // threshold 0: every entry (counts are >= 1)
       Variant v;
       const std::size_t b = off_[x.first_case];
       v.activities.resize(x.length);
       for (std::size_t i = 0; i < x.length; ++i) v.activities[i] = pos[act_[b + i]];
       v.count = x.count;
+      v.rank_count = x.count - threshold;
       v.durations = std::move(g.variants.durations()[k]);
       if (opt_.durations == DurationMode::none) v.durations.add_count(x.count);
       variants.push_back(std::move(v));
@@ -291,8 +384,10 @@ class Discoverer {
     settings.quantiles = opt_.quantiles;
     settings.calendar = opt_.calendar;
     settings.variants = opt_.variants;
+    settings.max_variants = opt_.max_variants;
+    progress.advance(0);
     return JourneyMap::assemble(std::move(settings), n_cases, n_events, rework_cases, std::move(activities),
-                                std::move(edges), std::move(variants), threads);
+                                std::move(edges), std::move(variants), threads, std::move(sketch));
   }
 
   const EventLog& log_;
@@ -301,6 +396,8 @@ class Discoverer {
   std::span<const std::int64_t> time_;
   std::span<const std::uint64_t> off_;
   DurationStats proto_;
+  ProgressReporter* progress_ = nullptr;  // set by run() for the scan
+  std::atomic<bool> stop_{false};         // a thread failed or was cancelled: the others stop
 };
 
 }  // namespace

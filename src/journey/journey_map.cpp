@@ -7,6 +7,8 @@
 #include <exception>
 #include <thread>
 
+#include "variant_summary.hpp"
+
 namespace cxkit::journey {
 namespace {
 
@@ -75,8 +77,10 @@ std::string describe_settings_difference(const MapSettings& a, const MapSettings
 
 JourneyMap JourneyMap::assemble(MapSettings settings, std::uint64_t n_cases, std::uint64_t n_events,
                                 std::uint64_t rework_cases, std::vector<ActivityStats> activities,
-                                std::vector<Edge> edges, std::vector<Variant> variants, unsigned threads) {
+                                std::vector<Edge> edges, std::vector<Variant> variants, unsigned threads,
+                                std::vector<std::uint8_t> variant_sketch) {
   JourneyMap m;
+  m.variant_sketch_ = std::move(variant_sketch);
   m.settings_ = std::move(settings);
   m.n_cases_ = n_cases;
   m.n_events_ = n_events;
@@ -263,6 +267,8 @@ void JourneyMap::merge(const JourneyMap& other) {
     }
   }
 
+  // Variants: the Misra-Gries merge (counts and rank counts add, then the cap), and the
+  // distinct-sequence sketch once the union is no longer complete.
   std::vector<Variant> vall;
   vall.reserve(variants_.size() + other.variants_.size());
   for (const Variant& v : variants_) {
@@ -281,15 +287,58 @@ void JourneyMap::merge(const JourneyMap& other) {
   for (Variant& v : vall) {
     if (!variants.empty() && variants.back().activities == v.activities) {
       variants.back().count += v.count;
+      variants.back().rank_count += v.rank_count;
       variants.back().durations.merge(v.durations);
     } else {
       variants.push_back(std::move(v));
     }
   }
+  MapSettings settings = settings_;
+  settings.max_variants = std::min(settings_.max_variants, other.settings_.max_variants);
+  const bool dropped = detail::cap_variants(variants, settings.max_variants);
+  std::vector<std::uint8_t> sketch;
+  if (settings.variants && (dropped || !variant_sketch_.empty() || !other.variant_sketch_.empty())) {
+    sketch = variant_sketch_.empty() ? detail::sketch_of(variants_, activity_hashes()) : variant_sketch_;
+    detail::sketch_merge(sketch, other.variant_sketch_.empty()
+                                     ? detail::sketch_of(other.variants_, other.activity_hashes())
+                                     : other.variant_sketch_);
+  }
 
-  *this = assemble(settings_, n_cases_ + other.n_cases_, n_events_ + other.n_events_,
+  *this = assemble(std::move(settings), n_cases_ + other.n_cases_, n_events_ + other.n_events_,
                    rework_cases_ + other.rework_cases_, std::move(acts), std::move(edges), std::move(variants),
-                   std::max(1u, std::thread::hardware_concurrency()));
+                   std::max(1u, std::thread::hardware_concurrency()), std::move(sketch));
+}
+
+std::vector<std::uint64_t> JourneyMap::activity_hashes() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(activities_.size());
+  for (const auto& a : activities_) out.push_back(detail::name_hash(a.name));
+  return out;
+}
+
+std::uint64_t JourneyMap::other_variant_cases() const noexcept {
+  std::uint64_t counted = 0;
+  for (const Variant& v : variants_) counted += v.count;
+  return n_cases_ - std::min(counted, n_cases_);
+}
+
+std::uint64_t JourneyMap::n_variants() const noexcept {
+  if (!settings_.variants) return 0;
+  const std::uint64_t other = other_variant_cases();
+  if (other == 0) return variants_.size();
+  if (variant_sketch_.size() != detail::kSketchRegisters) return variants_.size() + 1;
+  const double estimate = std::round(detail::sketch_estimate(variant_sketch_));
+  const auto kept = static_cast<std::uint64_t>(variants_.size());
+  if (!(estimate >= static_cast<double>(kept + 1))) return kept + 1;
+  if (estimate >= static_cast<double>(kept + other)) return kept + other;
+  return static_cast<std::uint64_t>(estimate);
+}
+
+std::uint64_t JourneyMap::variant_count_error() const noexcept {
+  if (!settings_.variants || settings_.max_variants == kUnlimitedVariants) return 0;
+  std::uint64_t ranked = 0;
+  for (const Variant& v : variants_) ranked += v.rank_count;
+  return (n_cases_ - std::min(ranked, n_cases_)) / (settings_.max_variants + 1);
 }
 
 std::size_t JourneyMap::memory_bytes() const noexcept {
@@ -302,7 +351,7 @@ std::size_t JourneyMap::memory_bytes() const noexcept {
   for (const Variant& v : variants_)
     b += v.activities.capacity() * sizeof(std::uint32_t) + v.durations.memory_bytes() +
          v.summary.quantiles.capacity() * sizeof(double);
-  return b;
+  return b + variant_sketch_.capacity();
 }
 
 }  // namespace cxkit::journey

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cxkit/core/error.hpp"
+#include "variant_summary.hpp"
 
 namespace cxkit::journey {
 namespace {
@@ -295,7 +296,7 @@ Calendar read_calendar(Reader& r) {
   }
 }
 
-MapSettings read_settings(Reader& r) {
+MapSettings read_settings(Reader& r, std::uint32_t version) {
   MapSettings s;
   const std::uint8_t mode = r.u8("settings.durations");
   if (mode > static_cast<std::uint8_t>(DurationMode::sketch))
@@ -317,6 +318,10 @@ MapSettings read_settings(Reader& r) {
   const std::uint8_t has_calendar = r.u8("settings.calendar");
   if (has_calendar > 1) r.fail("corrupt: calendar flag " + std::to_string(has_calendar), "settings.calendar");
   if (has_calendar == 1) s.calendar = read_calendar(r);
+  if (version >= 2) {
+    s.max_variants = r.u64("settings.max_variants");
+    if (s.max_variants == 0) r.fail("corrupt: max_variants 0", "settings.max_variants");
+  }
   return s;
 }
 
@@ -356,6 +361,7 @@ std::string to_bytes(const JourneyMap& map) {
   for (double p : s.quantiles) w.f64(p);
   w.u8(s.calendar ? 1 : 0);
   if (s.calendar) write_calendar(w, *s.calendar);
+  w.u64(s.max_variants);
 
   w.u64(map.n_cases());
   w.u64(map.n_events());
@@ -383,8 +389,11 @@ std::string to_bytes(const JourneyMap& map) {
     w.u64(v.activities.size());
     for (std::uint32_t a : v.activities) w.u32(a);
     w.u64(v.count);
+    w.u64(v.rank_count);
     detail::DurationStatsIo::write(w, v.durations);
   }
+  w.u64(map.variant_sketch().size());
+  for (std::uint8_t b : map.variant_sketch()) w.u8(b);
 
   std::string& out = w.out();
   const std::uint64_t payload_size = out.size() - kHeaderBytes;
@@ -398,9 +407,10 @@ JourneyMap from_bytes(std::string_view bytes) {
   // first thing wrong (a newer version is reported even when the rest is unreadable).
   if (!bytes.empty() && std::memcmp(bytes.data(), kMagic, std::min<std::size_t>(bytes.size(), 4)) != 0)
     Reader::fail_at("not a serialised JourneyMap (the bytes do not start with \"CXJM\")", "magic", 0);
+  std::uint32_t version = 0;
   if (bytes.size() >= 8) {
     Reader version_reader(bytes.substr(4, 4), 4);
-    const std::uint32_t version = version_reader.u32("version");
+    version = version_reader.u32("version");
     if (version == 0) Reader::fail_at("corrupt: format version 0", "version", 4);
     if (version > kJourneyMapFormatVersion)
       Reader::fail_at("this JourneyMap was written in format version " + std::to_string(version) +
@@ -431,7 +441,7 @@ JourneyMap from_bytes(std::string_view bytes) {
                     kHeaderBytes + length);
 
   Reader r(payload, kHeaderBytes);
-  MapSettings settings = read_settings(r);
+  MapSettings settings = read_settings(r, version);
   const std::uint64_t n_cases = r.u64("n_cases");
   const std::uint64_t n_events = r.u64("n_events");
   const std::uint64_t rework_cases = r.u64("rework_cases");
@@ -491,8 +501,11 @@ JourneyMap from_bytes(std::string_view bytes) {
 
   // Variants: non-empty sequences of known activities, in the map's order (count descending,
   // then sequence), which also rules out duplicates; their counts add up to n_cases.
-  const std::uint64_t n_variants = r.count(kVariant, 8 + 4 + 8 + 8);
+  // Version 2 adds each variant's rank count, the cap and the distinct-sequence sketch.
+  const std::uint64_t n_variants = r.count(kVariant, 8 + 4 + 8 + (version >= 2 ? 8 : 0) + 8);
   if (!settings.variants && n_variants != 0) r.fail("corrupt: variants in a map discovered without them", kVariant);
+  if (n_variants > settings.max_variants) r.fail("corrupt: more variants than max_variants", kVariant);
+  bool ranks_equal_counts = true;
   std::vector<Variant> variants;
   variants.reserve(static_cast<std::size_t>(n_variants));
   detail::UInt128 variant_total = 0;
@@ -508,6 +521,10 @@ JourneyMap from_bytes(std::string_view bytes) {
     }
     v.count = r.u64(kVariant);
     if (v.count == 0) Reader::fail_at("corrupt: variant with count 0", kVariant, at);
+    v.rank_count = version >= 2 ? r.u64(kVariant) : v.count;
+    if (v.rank_count == 0 || v.rank_count > v.count)
+      Reader::fail_at("corrupt: variant rank count outside [1, count]", kVariant, at);
+    ranks_equal_counts &= v.rank_count == v.count;
     if (!variants.empty() && !variant_before(variants.back(), v))
       Reader::fail_at("corrupt: variants out of order or repeated", kVariant, at);
     v.durations = detail::DurationStatsIo::read(r, settings.durations, settings.sketch_bits, kVariant);
@@ -516,12 +533,32 @@ JourneyMap from_bytes(std::string_view bytes) {
     variant_total += v.count;
     variants.push_back(std::move(v));
   }
-  if (settings.variants && variant_total != n_cases)
+  // A map is exact (every case counted, no sketch) or has left sequences out (a sketch, and
+  // fewer cases counted than it holds); discover() and merge() produce nothing else.
+  std::vector<std::uint8_t> sketch;
+  if (version >= 2) {
+    const std::uint64_t n_registers = r.count("variant_sketch", 1);
+    if (n_registers != 0 && n_registers != detail::kSketchRegisters)
+      r.fail("corrupt: variant sketch of " + std::to_string(n_registers) + " registers", "variant_sketch");
+    if (n_registers != 0 && !settings.variants) r.fail("corrupt: variant sketch without variants", "variant_sketch");
+    sketch.resize(static_cast<std::size_t>(n_registers));
+    for (auto& b : sketch) {
+      b = r.u8("variant_sketch");
+      if (b > detail::kSketchMaxRank) r.fail("corrupt: variant sketch register out of range", "variant_sketch");
+    }
+  } else {
+    // Version 1 had no cap: its maps hold every variant, so they load exact, with the
+    // default cap or, when they hold more variants, a cap of exactly their number.
+    settings.max_variants = std::max<std::uint64_t>(kDefaultMaxVariants, n_variants);
+  }
+  if (settings.variants && sketch.empty() && (variant_total != n_cases || !ranks_equal_counts))
     r.fail("corrupt: variant counts do not add up to n_cases", kVariant);
+  if (!sketch.empty() && variant_total >= n_cases)
+    r.fail("corrupt: a variant sketch in a map whose variants count every case", "variant_sketch");
   if (!r.at_end()) r.fail("corrupt: " + std::to_string(r.remaining()) + " unread payload bytes", "payload");
 
   return JourneyMap::assemble(std::move(settings), n_cases, n_events, rework_cases, std::move(activities),
-                              std::move(edges), std::move(variants), 1);
+                              std::move(edges), std::move(variants), 1, std::move(sketch));
 }
 
 }  // namespace cxkit::journey

@@ -69,7 +69,9 @@ void expect_round_trip(const JourneyMap& m) {
 }
 
 // The payload framed as the header documents: magic, version, length, payload, checksum.
-std::string frame(const std::string& payload, std::uint32_t version = kJourneyMapFormatVersion) {
+// The hand-written payloads below follow the version-1 layout (which every later version
+// reads), hence the default.
+std::string frame(const std::string& payload, std::uint32_t version = 1) {
   std::string out = "CXJM";
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((version >> (8 * i)) & 0xFF));
   const std::uint64_t n = payload.size();
@@ -210,11 +212,11 @@ TEST(JourneyMapIo, HeaderFollowsTheDocumentedLayout) {
   const std::string bytes = to_bytes(discover(random_log(20, 5), o));
   ASSERT_GT(bytes.size(), 24u);
   EXPECT_EQ(bytes.substr(0, 4), "CXJM");
-  EXPECT_EQ(bytes.substr(4, 4), std::string("\x01\x00\x00\x00", 4));
+  EXPECT_EQ(bytes.substr(4, 4), std::string("\x02\x00\x00\x00", 4));
   std::uint64_t length = 0;
   for (int i = 0; i < 8; ++i) length |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
   EXPECT_EQ(length, bytes.size() - 24);
-  EXPECT_EQ(frame(bytes.substr(16, length)), bytes);
+  EXPECT_EQ(frame(bytes.substr(16, length), kJourneyMapFormatVersion), bytes);
 }
 
 TEST(JourneyMapIo, ReadsAHandWrittenPayload) {
@@ -233,7 +235,12 @@ TEST(JourneyMapIo, ReadsAHandWrittenPayload) {
   EXPECT_EQ(m.activities()[0].name, "A");
   ASSERT_EQ(m.edges().size(), 1u);
   EXPECT_EQ(m.edges()[0].count, 1u);
-  EXPECT_EQ(to_bytes(m), frame(hand_payload()));
+  // Written back in version 2: the variant cap after the settings (a version-1 map loads with
+  // the default cap) and an empty variant sketch after the variants.
+  std::string v2 = hand_payload();
+  v2.insert(15, Payload().u64(kDefaultMaxVariants).s);
+  v2 += Payload().u64(0).s;
+  EXPECT_EQ(to_bytes(m), frame(v2, 2));
 }
 
 TEST(JourneyMapIo, RejectsInconsistentPayloadsWithTheirOffset) {

@@ -13,6 +13,7 @@
 
 #include "cxkit/core/calendar.hpp"
 #include "cxkit/core/event_log.hpp"
+#include "cxkit/core/progress.hpp"
 #include "cxkit/journey/duration_stats.hpp"
 #include "cxkit/journey/journey_map.hpp"
 
@@ -34,6 +35,15 @@ struct DiscoverOptions {
   /// Worker threads; 0 = std::thread::hardware_concurrency(). Results are identical for any
   /// thread count.
   unsigned threads = 0;
+  /// At most this many distinct variants are kept (>= 1; kUnlimitedVariants for no cap).
+  /// Up to the cap every variant count is exact; beyond it the map keeps the heavy hitters
+  /// and reports what it left out (journey_map.hpp, docs/journeys.md). Each kept variant
+  /// costs 280 + 4 * length bytes plus its durations.
+  std::uint64_t max_variants = kDefaultMaxVariants;
+  /// Optional progress: (events scanned, events of the cases discovered), called on the
+  /// calling thread about every 65,536 events (worker threads only count), and once more
+  /// when the map is assembled. Returning false throws Cancelled. Never changes the result.
+  Progress progress;
 };
 
 /// Discovers the journey map of every case in `log`.
@@ -41,8 +51,11 @@ struct DiscoverOptions {
 /// quantiles, plus a Calendar::business_duration call per edge and per case with a calendar.
 /// Memory: O(activities^2) per thread for up to 1024 activities (a dense table), a hash
 /// table above; plus what the duration mode keeps.
+/// Transient: about 60 bytes per distinct variant (plus its durations) while counting, freed
+/// before returning; the result keeps at most options.max_variants variants.
 /// Throws InputError for invalid options (quantile outside [0, 1], sketch_bits outside
-/// 1..12) and whatever Calendar::business_duration throws.
+/// 1..12, max_variants 0), Cancelled when options.progress cancels, and whatever
+/// Calendar::business_duration throws.
 JourneyMap discover(const EventLog& log, const DiscoverOptions& options = {});
 
 /// The same on the cases listed (case ids of `log`, each at most once, in any order; the

@@ -5,6 +5,15 @@
 // dictionary order, and maps built on disjoint sets of cases merge exactly (merge()).
 // Edges are sorted by (source, target); variants by count (descending), then by their
 // activity-name sequence. docs/journeys.md states the semantics.
+//
+// Variants are a bounded, mergeable heavy-hitters summary (Misra-Gries, merged as in Agarwal
+// et al., "Mergeable summaries", PODS 2012): a map keeps at most settings().max_variants
+// distinct sequences. While the log has no more than that, every count is exact and merge()
+// equals one discovery over all cases, bit for bit. Beyond it, the most frequent sequences
+// are kept with counts that may fall short of the truth by at most variant_count_error()
+// <= n_cases / (max_variants + 1); the cases and sequences left out are reported
+// (other_variant_cases(), n_variants()), never silently lost. Activity, edge, start/end and
+// rework counts are unaffected: they are always exact.
 #pragma once
 
 #include <cstdint>
@@ -48,17 +57,32 @@ struct Edge {
 };
 
 /// A distinct activity sequence and the cases that follow it. Durations are case durations
-/// (last event time - first event time).
+/// (last event time - first event time) of the `count` cases counted.
 struct Variant {
   std::vector<std::uint32_t> activities;  ///< positions in JourneyMap::activities()
+  /// Cases counted for this sequence: exact in an exact map (JourneyMap::variants_exact());
+  /// beyond the cap a lower bound, within JourneyMap::variant_count_error() of the truth.
   std::uint64_t count = 0;
+  /// The Misra-Gries counter that decides which sequences stay when the cap is exceeded
+  /// (<= count; equal to count in an exact map). Internal to the summary; kept for merging.
+  std::uint64_t rank_count = 0;
   double share = 0;  ///< count / n_cases of the map
   DurationStats durations;
   DurationSummary summary;
   friend bool operator==(const Variant& a, const Variant& b) {
-    return a.activities == b.activities && a.count == b.count && a.durations == b.durations;
+    return a.activities == b.activities && a.count == b.count && a.rank_count == b.rank_count &&
+           a.durations == b.durations;
   }
 };
+
+/// Default cap on the distinct variants a map keeps (DiscoverOptions::max_variants): above
+/// the variant count of every public benchmark log we know of (BPI Challenge 2018: 28,457),
+/// and at 280 + 4 * length bytes per kept variant (360 B for 20 activities, measured in
+/// docs/journeys.md) it bounds the variant part of a map near 36 MB plus the durations the
+/// mode keeps.
+inline constexpr std::uint64_t kDefaultMaxVariants = 100'000;
+/// max_variants value meaning "no cap" (every distinct variant is kept, as before the cap).
+inline constexpr std::uint64_t kUnlimitedVariants = ~std::uint64_t{0};
 
 /// The settings a map was discovered with; maps merge only when these agree.
 struct MapSettings {
@@ -67,6 +91,9 @@ struct MapSettings {
   std::vector<double> quantiles;
   std::optional<Calendar> calendar;  ///< set: durations are business time on it
   bool variants = true;
+  /// At most this many distinct variants are kept (>= 1; kUnlimitedVariants: no cap). Maps
+  /// with different caps merge under the smaller one.
+  std::uint64_t max_variants = kDefaultMaxVariants;
   friend bool operator==(const MapSettings&, const MapSettings&) = default;
 };
 
@@ -114,10 +141,32 @@ class JourneyMap {
   /// Names of a variant's activities.
   std::vector<std::string_view> variant_names(const Variant& v) const;
 
+  /// True when variants() holds every distinct sequence with its exact count (always so
+  /// below the cap; false also for a map discovered with variants = false that has cases).
+  bool variants_exact() const noexcept { return other_variant_cases() == 0; }
+  /// Cases not counted in any kept variant's count: n_cases - sum of counts. Exact.
+  std::uint64_t other_variant_cases() const noexcept;
+  /// Distinct activity sequences among all cases: exact (variants().size()) when
+  /// variants_exact(), otherwise a HyperLogLog estimate (standard error 1.6 %, merged
+  /// exactly) clamped to [kept + 1, kept + other_variant_cases()]. 0 without variants.
+  std::uint64_t n_variants() const noexcept;
+  /// n_variants() - variants().size(): distinct sequences left out (an estimate beyond the cap).
+  std::uint64_t dropped_variants() const noexcept { return n_variants() - variants_.size(); }
+  /// Bound E on the count error: every sequence's true number of cases f satisfies
+  /// count <= f <= count + E (count = 0 for a sequence not kept), with
+  /// E = floor((n_cases - sum of rank counts) / (max_variants + 1)) <= n_cases / (max_variants + 1).
+  /// 0 in an exact map.
+  std::uint64_t variant_count_error() const noexcept;
+  /// HyperLogLog registers over the name sequences of all cases' variants (2^12 bytes), kept
+  /// only once the cap has been exceeded; empty in an exact map.
+  const std::vector<std::uint8_t>& variant_sketch() const noexcept { return variant_sketch_; }
+
   /// Adds the cases of `other`, which must be disjoint from ours (a different partition of
   /// the same log, or another log). Activities are matched by name. The result equals
-  /// discover() on the concatenated cases. Throws InputError when the settings differ
-  /// (an empty map adopts `other`'s). O(size of both maps + variants log variants).
+  /// discover() on the concatenated cases while the variants of both together stay within
+  /// the cap (beyond it, see the class comment). Throws InputError when the settings other
+  /// than max_variants differ (an empty map adopts `other`'s; the smaller cap wins).
+  /// O(size of both maps + variants log variants).
   void merge(const JourneyMap& other);
 
   /// Bytes held: names, edges, variants, and the durations or sketches they keep.
@@ -125,13 +174,18 @@ class JourneyMap {
 
   friend bool operator==(const JourneyMap&, const JourneyMap&) = default;
 
-  // Construction from the parts, for discover() and merge(): checks nothing beyond sorting
-  // edges and variants, computes shares, self-loop counts and summaries.
+  // Construction from the parts, for discover(), merge() and from_bytes(): checks nothing
+  // beyond sorting edges and variants, computes shares, self-loop counts and summaries. The
+  // variants must already respect settings.max_variants; `variant_sketch` is empty or the
+  // HyperLogLog registers of an inexact map.
   static JourneyMap assemble(MapSettings settings, std::uint64_t n_cases, std::uint64_t n_events,
                              std::uint64_t rework_cases, std::vector<ActivityStats> activities,
-                             std::vector<Edge> edges, std::vector<Variant> variants, unsigned threads = 1);
+                             std::vector<Edge> edges, std::vector<Variant> variants, unsigned threads = 1,
+                             std::vector<std::uint8_t> variant_sketch = {});
 
  private:
+  std::vector<std::uint64_t> activity_hashes() const;  // detail::name_hash of each activity
+
   MapSettings settings_;
   std::uint64_t n_cases_ = 0;
   std::uint64_t n_events_ = 0;
@@ -139,6 +193,7 @@ class JourneyMap {
   std::vector<ActivityStats> activities_;
   std::vector<Edge> edges_;
   std::vector<Variant> variants_;
+  std::vector<std::uint8_t> variant_sketch_;
 };
 
 }  // namespace cxkit::journey

@@ -2,12 +2,14 @@
 //
 // The bytes hold everything a map is made of: its settings (duration mode, sketch
 // resolution, quantile probabilities as IEEE bit patterns, the business calendar's time
-// zone, weekly hours and holidays, whether variants are kept), the case/event/rework counts,
-// the activities, the edges and the variants with their DurationStats in full (every
-// duration in the exact mode; count, min, max and the exact 128-bit sum and 192-bit sum of
-// squares in the moments and sketch modes; the sketch's bucket counts). Derived fields
-// (self-loop counts, variant shares, summaries) are recomputed on load, so
-// from_bytes(to_bytes(m)) == m and every summary is bit-identical.
+// zone, weekly hours and holidays, whether variants are kept and their cap), the
+// case/event/rework counts, the activities, the edges and the variants (count and, from
+// version 2, rank count) with their DurationStats in full (every duration in the exact mode;
+// count, min, max and the exact 128-bit sum and 192-bit sum of squares in the moments and
+// sketch modes; the sketch's bucket counts), and, from version 2, the distinct-sequence
+// sketch of a map whose variants were capped (journey_map.hpp). Derived fields (self-loop
+// counts, variant shares, summaries) are recomputed on load, so from_bytes(to_bytes(m)) == m
+// and every summary is bit-identical.
 //
 // Layout (all integers little-endian, whatever the host):
 //   "CXJM"  magic, 4 bytes
@@ -26,7 +28,10 @@
 namespace cxkit::journey {
 
 /// The format version to_bytes() writes; from_bytes() reads versions 1..this one.
-inline constexpr std::uint32_t kJourneyMapFormatVersion = 1;
+/// Version 2 adds the variant cap (settings), each variant's rank count and the
+/// distinct-sequence sketch (journey_map.hpp); a version-1 map loads exact, with the default
+/// cap or its own number of variants if larger.
+inline constexpr std::uint32_t kJourneyMapFormatVersion = 2;
 
 /// The serialised map. O(size of the map); the exact mode writes 8 bytes per duration.
 /// Throws InputError only for a map whose duration statistics disagree with its settings

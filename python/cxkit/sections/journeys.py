@@ -37,7 +37,8 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
     what = "Onboarding" if onboarding else "The journey"
 
     sec = report.section("Journeys")
-    sec.text(f"{what} as it really happens: {jm.n_cases:,} customers, {len(jm.variants()):,} distinct paths; "
+    paths = f"{jm.n_variants:,}" if jm.variants_exact else f"about {jm.n_variants:,}"  # estimated past the cap
+    sec.text(f"{what} as it really happens: {jm.n_cases:,} customers, {paths} distinct paths; "
              f"{jm.rework_cases:,} customers repeated a step.")
     plt = pyplot()
     if plt is not None:
@@ -48,7 +49,7 @@ def build(inp: Inputs, cfg: Mapping[str, Any], report: Report,
     sec.table(edges[["source", "target", "count", "median hours"]], "Busiest transitions")
     out = SectionResult(tables={"journey_variants": variants, "journey_edges": jm.edges}, data={"map": jm})
     top = variants.iloc[0]
-    out.lines.append(f"{what.lower()}: {jm.n_cases:,} customers, {len(jm.variants()):,} paths; "
+    out.lines.append(f"{what.lower()}: {jm.n_cases:,} customers, {paths} paths; "
                      f"most common ({top['share']:.0%}):")
     out.lines.append(f"  {top['variant'][:100]}")
 

@@ -1,0 +1,121 @@
+"""progress= on cxkit.journey.discover: the callable contract, the tqdm bar, exceptions and Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxkit
+from cxkit import journey
+
+
+def _log(n_cases: int, per_case: int = 10, seed: int = 1) -> cxkit.EventLog:
+    """n_cases cases of per_case events over 12 activities (nearly every case a distinct variant)."""
+    rng = np.random.default_rng(seed)
+    n = n_cases * per_case
+    df = pd.DataFrame({
+        "case": pd.Categorical(np.repeat(np.arange(n_cases), per_case)),
+        "activity": pd.Categorical.from_codes(rng.integers(0, 12, size=n), [f"step {i}" for i in range(12)]),
+        "time": pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(np.arange(n) * 37, unit="s"),
+    })
+    return cxkit.EventLog.from_pandas(df, case="case", activity="activity", timestamp="time")
+
+
+@pytest.fixture(scope="module")
+def medium() -> cxkit.EventLog:
+    return _log(40_000)  # 400k events: several blocks of 65,536 events per thread
+
+
+def _recorder() -> tuple[list[tuple[int, int]], object]:
+    calls: list[tuple[int, int]] = []
+    return calls, lambda done, total: calls.append((done, total))
+
+
+def _check_contract(calls: list[tuple[int, int]], total: int) -> None:
+    assert calls, "the callable was never called"
+    assert all(t == total for _, t in calls)
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones) and dones[-1] == total and dones[0] <= total
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_callable_contract_and_identical_results(medium: cxkit.EventLog, threads: int) -> None:
+    plain = journey.discover(medium, threads=1)
+    calls, cb = _recorder()
+    with_cb = journey.discover(medium, threads=threads, progress=cb)
+    _check_contract(calls, len(medium))
+    assert with_cb == plain
+    if threads == 1:
+        # One report per 65,536 events scanned, then the end: coarse, never per case.
+        assert len(medium) // 65536 <= len(calls) <= len(medium) // 65536 + 5
+
+
+def test_bar_shows_and_result_is_unchanged(medium: cxkit.EventLog, capsys: pytest.CaptureFixture[str]) -> None:
+    barred = journey.discover(medium, progress=True)
+    err = capsys.readouterr().err
+    assert "discovering journeys" in err and "400k/400k" in err  # closed at its total
+    assert barred == journey.discover(medium, progress=False) == journey.discover(medium)
+
+
+def test_exception_from_the_callable_propagates(medium: cxkit.EventLog) -> None:
+    seen: list[int] = []
+
+    def boom(done: int, total: int) -> None:
+        seen.append(done)
+        raise ValueError("stop discovering")
+
+    with pytest.raises(ValueError, match="stop discovering"):
+        journey.discover(medium, threads=2, progress=boom)
+    assert len(seen) == 1 and seen[0] < len(medium)
+
+
+def test_keyboard_interrupt_from_the_callable_stops_discovery(medium: cxkit.EventLog) -> None:
+    seen: list[int] = []
+
+    def stop(done: int, total: int) -> None:
+        seen.append(done)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        journey.discover(medium, threads=1, progress=stop)
+    assert len(seen) == 2 and seen[-1] < len(medium)
+    # The next call is unaffected.
+    assert journey.discover(medium, threads=1).n_events == len(medium)
+
+
+def test_bad_progress_argument_is_a_type_error(medium: cxkit.EventLog) -> None:
+    with pytest.raises(TypeError, match="progress"):
+        journey.discover(medium, progress="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_ctrl_c_while_cpp_runs_interrupts_without_a_callable(threads: int) -> None:
+    # SIGINT arrives while discovery runs in C++ with the GIL released and no Python callable:
+    # the signal check at every block of 65,536 events turns it into KeyboardInterrupt.
+    log = _log(200_000)  # 2M events, nearly all distinct variants: ~1.5 s here, well over 0.5 s
+    sent: list[float] = []
+
+    def send() -> None:
+        sent.append(time.perf_counter())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(0.2, send)
+    t0 = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            journey.discover(log, threads=threads)
+    finally:
+        timer.cancel()
+    assert sent, "discovery ended before the signal was sent"
+    latency = time.perf_counter() - sent[0]
+    # A block of 65,536 events takes a few milliseconds; without the check the interrupt would
+    # only surface after the whole discovery returned.
+    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (run started {sent[0] - t0:.2f} s earlier)"
