@@ -7,6 +7,7 @@
 #include "cxkit/feedback/theme_counts.hpp"
 #include "cxkit/feedback/themes.hpp"
 #include "cxkit/feedback/vectorize.hpp"
+#include "py_progress.hpp"
 #include "register.hpp"
 
 #include <optional>
@@ -30,6 +31,8 @@ py::dict to_python(const fb::ThemeResult& r) {
   d["themes"] = themes;
   d["rounds"] = r.rounds;
   d["vocabulary"] = r.vocabulary;
+  d["pruned_terms"] = r.pruned_terms;
+  d["emptied_items"] = r.emptied_items;
   return d;
 }
 
@@ -38,12 +41,13 @@ py::dict to_python(const fb::ThemeResult& r) {
 void register_feedback_themes(py::module_& m) {
   m.def(
       "tfidf_csr",
-      [](const std::vector<std::string>& texts, std::optional<std::string> language, unsigned threads) {
-        fb::TfidfResult v;
-        {
-          py::gil_scoped_release release;
-          v = fb::vectorize(texts, {}, language ? fb::language_from_code(*language) : fb::Language::unknown, {}, threads);
-        }
+      [](const std::vector<std::string>& texts, std::optional<std::string> language, unsigned threads,
+         py::object progress) {
+        PyProgress py_progress{std::move(progress), {}};
+        fb::TfidfResult v = py_progress.run([&](cxkit::Progress p) {
+          return fb::vectorize(texts, {}, language ? fb::language_from_code(*language) : fb::Language::unknown, {},
+                               threads, p);
+        });
         fb::SparseMatrix& x = v.rows;
         x.makeCompressed();
         const auto rows = x.rows(), nnz = x.nonZeros();
@@ -54,13 +58,14 @@ void register_feedback_themes(py::module_& m) {
         std::copy(x.valuePtr(), x.valuePtr() + nnz, data.mutable_data());
         return py::make_tuple(indptr, indices, data, v.terms);
       },
-      py::arg("texts"), py::arg("language"), py::arg("threads"));
+      py::arg("texts"), py::arg("language"), py::arg("threads"), py::arg("progress") = py::none());
   m.def(
       "detect_themes",
       [](const std::vector<std::string>& texts, std::optional<py::array_t<float, py::array::c_style | py::array::forcecast>> emb,
          double link_threshold, double assign_threshold, double edge_floor, std::size_t neighbours, std::size_t min_size,
          std::size_t sample_size, std::size_t max_rounds, std::size_t min_df, double max_df, std::size_t label_terms,
-         std::uint64_t seed, unsigned threads, std::optional<std::string> language) {
+         std::uint64_t seed, unsigned threads, std::optional<std::string> language, std::size_t max_vocabulary,
+         py::object progress) {
         fb::ThemeOptions o;
         o.link_threshold = link_threshold;
         o.assign_threshold = assign_threshold;
@@ -75,24 +80,27 @@ void register_feedback_themes(py::module_& m) {
         o.seed = seed;
         o.threads = threads;
         if (language) o.language = fb::language_from_code(*language);
-        fb::ThemeResult r;
+        o.max_vocabulary = max_vocabulary;
+        std::vector<float> data;
+        std::size_t rows = 0, dims = 0;
         if (emb) {
           const auto& a = *emb;
           if (a.ndim() != 2) throw cxkit::InputError("embeddings must be a 2-D float matrix");
-          std::vector<float> data(a.data(), a.data() + a.size());
-          const auto rows = static_cast<std::size_t>(a.shape(0)), dims = static_cast<std::size_t>(a.shape(1));
-          py::gil_scoped_release release;
-          r = fb::detect_themes(data, rows, dims, texts, o);
-        } else {
-          py::gil_scoped_release release;
-          r = fb::detect_themes(texts, o);
+          data.assign(a.data(), a.data() + a.size());
+          rows = static_cast<std::size_t>(a.shape(0)), dims = static_cast<std::size_t>(a.shape(1));
         }
+        PyProgress py_progress{std::move(progress), {}};
+        const fb::ThemeResult r = py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return emb ? fb::detect_themes(data, rows, dims, texts, o) : fb::detect_themes(texts, o);
+        });
         return to_python(r);
       },
       py::arg("texts"), py::arg("embeddings"), py::arg("link_threshold"), py::arg("assign_threshold"),
       py::arg("edge_floor"), py::arg("neighbours"), py::arg("min_size"), py::arg("sample_size"), py::arg("max_rounds"),
       py::arg("min_df"), py::arg("max_df"), py::arg("label_terms"), py::arg("seed"), py::arg("threads"),
-      py::arg("language"));
+      py::arg("language"), py::arg("max_vocabulary") = fb::ThemeOptions{}.max_vocabulary,
+      py::arg("progress") = py::none());
 
   py::class_<fb::ThemeCounts>(m, "ThemeCounts", "Mergeable per-theme, per-bucket counts (C++ core).")
       .def(py::init([](std::int64_t width_us, std::int64_t origin_us) {

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
+from cxkit._progress import ProgressArg, reporter
+from cxkit._text import utf8_text
 from cxkit._time import check_state_version
 
 __all__ = ["ThemeCounts", "ThemeResult", "detect_themes", "theme_nps"]
@@ -244,6 +246,9 @@ class ThemeResult:
     def __setstate__(self, state: dict) -> None:
         check_state_version(state, "ThemeResult", _STATE_VERSION)
         self.themes, self._items, self.info = state["themes"], state["items"], state["info"]
+        # Pickles from before the resource limits had no cut to report.
+        self.info = {**self.info, "pruned_terms": self.info.get("pruned_terms", 0),
+                     "emptied_items": self.info.get("emptied_items", 0)}
 
 
 def _column(df: pd.DataFrame, name: Any, what: str) -> pd.Series | None:
@@ -263,7 +268,8 @@ def detect_themes(df: Any, text: str = "text", customer: Any = "customer", time:
                   *, link_threshold: float = 0.3, assign_threshold: float = 0.3, min_size: int = 3,
                   sample_size: int = 20000, max_rounds: int = 4, neighbours: int = 200, edge_floor: float = 0.05,
                   min_df: int = 2, max_df: float = 0.5, label_terms: int = 3, language: str | None = None,
-                  embeddings: Any = None, seed: int = 1, threads: int = 0) -> ThemeResult:
+                  embeddings: Any = None, seed: int = 1, threads: int = 0, max_vocabulary: int = 1_000_000,
+                  progress: ProgressArg = None) -> ThemeResult:
     """Groups same-topic feedback into labelled themes; unclear items stay unassigned (-1).
 
     Items are vectorised by TF-IDF over language-aware stems (or ``embeddings``, a float matrix with one row
@@ -280,6 +286,11 @@ def detect_themes(df: Any, text: str = "text", customer: Any = "customer", time:
     link_threshold : average-linkage stop (mean pairwise cosine of two clusters to merge them)
     assign_threshold : minimum cosine to a theme centroid for items outside the clustered sample
     min_size : smaller clusters are not themes
+    max_vocabulary : resource limit on the terms kept for similarity (the most frequent, ties by term; 0 = none);
+        ``result.info["pruned_terms"]`` / ``["emptied_items"]`` report a cut
+    progress : True shows a tqdm bar, a callable is called as ``f(done, total)`` (units of items per stage:
+        tokenising, vectors, each round's graph, linkage and assignment, labels). Never changes the result.
+        Ctrl-C interrupts either way (KeyboardInterrupt); an exception from the callable propagates.
 
     Examples
     --------
@@ -296,15 +307,17 @@ def detect_themes(df: Any, text: str = "text", customer: Any = "customer", time:
         df = pd.DataFrame({text: list(df)})
     texts = _column(df, text, "text")
     assert texts is not None
-    texts_list = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in texts]
+    texts_list = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else utf8_text(v) for v in texts]
     emb = None
     if embeddings is not None:
         emb = np.ascontiguousarray(np.asarray(embeddings, dtype=np.float32))
         if emb.ndim != 2 or emb.shape[0] != len(df):
             raise ValueError(f"embeddings must be a 2-D matrix with one row per item ({len(df)}), got {emb.shape}")
-    raw = _core.detect_themes(texts_list, emb, float(link_threshold), float(assign_threshold), float(edge_floor),
-                              int(neighbours), int(min_size), int(sample_size), int(max_rounds), int(min_df),
-                              float(max_df), int(label_terms), int(seed), int(threads), language)
+    with reporter(progress, "detecting themes") as callback:
+        raw = _core.detect_themes(texts_list, emb, float(link_threshold), float(assign_threshold), float(edge_floor),
+                                  int(neighbours), int(min_size), int(sample_size), int(max_rounds), int(min_df),
+                                  float(max_df), int(label_terms), int(seed), int(threads), language,
+                                  int(max_vocabulary), callback)
     cust = _column(df, customer, "customer")
     tim = _column(df, time, "time")
     wei = _column(df, weight, "weight")
@@ -334,7 +347,8 @@ def detect_themes(df: Any, text: str = "text", customer: Any = "customer", time:
         "cohesion": meta["cohesion"].astype("float64"),
         "terms": meta["terms"],
     })
-    info = {"rounds": int(raw["rounds"]), "vocabulary": int(raw["vocabulary"]), "languages": raw["languages"]}
+    info = {"rounds": int(raw["rounds"]), "vocabulary": int(raw["vocabulary"]), "languages": raw["languages"],
+            "pruned_terms": int(raw["pruned_terms"]), "emptied_items": int(raw["emptied_items"])}
     return ThemeResult(themes, items, info)
 
 

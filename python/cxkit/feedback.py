@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 
 from cxkit import _core
+from cxkit._progress import ProgressArg, reporter
+from cxkit._text import utf8_text
 from cxkit._time import check_state_version
 from cxkit._themes import ThemeCounts, ThemeResult, detect_themes, theme_nps  # noqa: F401  (themes API)
 
@@ -20,8 +22,8 @@ __all__ = ["DuplicateResult", "TextIndex", "ThemeCounts", "ThemeResult", "detect
 
 
 def normalize(text: str) -> str:
-    """NFKC, case folding, letter unification, digit folding. Invalid UTF-8 never reaches here from Python
-    strings; bytes are decoded with replacement first.
+    """NFKC, case folding, letter unification, digit folding. Lone surrogates (invalid bytes decoded
+    with ``errors="surrogateescape"``) become U+FFFD, as invalid UTF-8 does in C++.
 
     Examples
     --------
@@ -29,7 +31,7 @@ def normalize(text: str) -> str:
     >>> cxkit.feedback.normalize("Straße ١٢٣")
     'strasse 123'
     """
-    return str(_core.normalize_text(text)[0])
+    return str(_core.normalize_text(utf8_text(text))[0])
 
 
 def tokenize(text: str, language: str | None = None, remove_stop_words: bool = True, stem: bool = True) -> list[str]:
@@ -44,40 +46,50 @@ def tokenize(text: str, language: str | None = None, remove_stop_words: bool = T
     >>> cxkit.feedback.tokenize("Please add a dark mode", language="en")
     ['add', 'dark', 'mode']
     """
-    return list(_core.tokenize(text, language, bool(remove_stop_words), bool(stem)))
+    return list(_core.tokenize(utf8_text(text), language, bool(remove_stop_words), bool(stem)))
 
 
 def guess_language(texts: str | Iterable[str]) -> str | list[str]:
     """ISO 639-1 code per text (``"unknown"`` when unsure)."""
     if isinstance(texts, str):
-        return str(_core.guess_languages([texts])[0])
-    return list(_core.guess_languages(list(texts)))
+        return str(_core.guess_languages([utf8_text(texts)])[0])
+    return list(_core.guess_languages([utf8_text(t) for t in texts]))
 
 
 class DuplicateResult:
-    """Near-duplicate groups: ``groups`` (lists of positions), ``assignments`` (group id per text, -1 alone)."""
+    """Near-duplicate groups: ``groups`` (lists of positions), ``assignments`` (group id per text, -1 alone).
 
-    def __init__(self, group: list[int], groups: list[list[int]], candidates: int, verified: int) -> None:
+    ``oversized_buckets`` counts LSH band buckets larger than ``max_bucket_size`` (over all bands) and
+    ``skipped_pairs`` the pairs they did not propose (summed over bands); both 0 unless the limit was hit.
+    """
+
+    def __init__(self, group: list[int], groups: list[list[int]], candidates: int, verified: int,
+                 oversized_buckets: int = 0, skipped_pairs: int = 0) -> None:
         self.assignments = pd.Series(group, name="group", dtype="int64")
         self.groups = [list(g) for g in groups]
         self.candidate_pairs = int(candidates)
         self.verified_pairs = int(verified)
+        self.oversized_buckets = int(oversized_buckets)
+        self.skipped_pairs = int(skipped_pairs)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DuplicateResult):
             return NotImplemented
         return (self.assignments.equals(other.assignments) and self.groups == other.groups
-                and (self.candidate_pairs, self.verified_pairs) == (other.candidate_pairs, other.verified_pairs))
+                and (self.candidate_pairs, self.verified_pairs, self.oversized_buckets, self.skipped_pairs)
+                == (other.candidate_pairs, other.verified_pairs, other.oversized_buckets, other.skipped_pairs))
 
     __hash__ = None  # type: ignore[assignment]
 
     def __getstate__(self) -> dict[str, Any]:
         return {"version": 1, "group": self.assignments.tolist(), "groups": self.groups,
-                "candidates": self.candidate_pairs, "verified": self.verified_pairs}
+                "candidates": self.candidate_pairs, "verified": self.verified_pairs,
+                "oversized_buckets": self.oversized_buckets, "skipped_pairs": self.skipped_pairs}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "DuplicateResult")
-        self.__init__(state["group"], state["groups"], state["candidates"], state["verified"])  # type: ignore[misc]
+        self.__init__(state["group"], state["groups"], state["candidates"], state["verified"],  # type: ignore[misc]
+                      state.get("oversized_buckets", 0), state.get("skipped_pairs", 0))
 
     def __repr__(self) -> str:
         return f"DuplicateResult({len(self.groups)} groups, {self.verified_pairs} verified pairs)"
@@ -85,7 +97,8 @@ class DuplicateResult:
 
 def find_duplicates(texts: Iterable[str], threshold: float = 0.8, num_perm: int = 128, shingle_size: int = 1,
                     language: str | None = None, remove_stop_words: bool = True, stem: bool = True,
-                    weights: tuple[float, float] = (0.5, 0.5)) -> DuplicateResult:
+                    weights: tuple[float, float] = (0.5, 0.5), *, max_bucket_size: int = 100,
+                    progress: ProgressArg = None) -> DuplicateResult:
     """Groups of near-duplicates: MinHash signatures, LSH banding chosen from ``threshold`` (Jaccard of the
     token sets), exact verification of every candidate pair, union of verified pairs.
 
@@ -95,6 +108,13 @@ def find_duplicates(texts: Iterable[str], threshold: float = 0.8, num_perm: int 
     band/row choice, as datasketch's ``MinHashLSH(weights=...)``; since every candidate is verified exactly,
     leaning to recall (e.g. ``(0.2, 0.8)``) costs only verification time, never precision.
 
+    ``max_bucket_size`` is a resource limit: an LSH bucket of more distinct texts (many texts sharing a band,
+    e.g. a template with a varying number) proposes only each member with the bucket's first and next member
+    instead of every pair, so candidates stay linear in the corpus; ``0`` = no limit. The result reports how
+    often it applied. ``progress``: True shows a tqdm bar, a callable gets ``f(done, total)`` (4 units per
+    text: shingling, signatures, bands, verification); Ctrl-C interrupts either way (KeyboardInterrupt),
+    and an exception from the callable propagates.
+
     Examples
     --------
     >>> import cxkit
@@ -102,14 +122,23 @@ def find_duplicates(texts: Iterable[str], threshold: float = 0.8, num_perm: int 
     >>> r.assignments.tolist()
     [0, 0, -1]
     """
-    g, groups, cand, ver = _core.find_duplicates([str(t) for t in texts], float(threshold), int(num_perm),
-                                                 int(shingle_size), language, bool(remove_stop_words), bool(stem),
-                                                 float(weights[0]), float(weights[1]))
-    return DuplicateResult(g, groups, cand, ver)
+    texts = [utf8_text(t) for t in texts]
+    with reporter(progress, "near-duplicates") as callback:
+        g, groups, cand, ver, oversized, skipped = _core.find_duplicates(
+            texts, float(threshold), int(num_perm), int(shingle_size), language, bool(remove_stop_words), bool(stem),
+            float(weights[0]), float(weights[1]), int(max_bucket_size), callback)
+    return DuplicateResult(g, groups, cand, ver, oversized, skipped)
 
 
 class TextIndex:
     """"Has this been asked before?": TF-IDF cosine retrieval over a collection of texts.
+
+    Words and character 3-5-grams of the words are both indexed. ``max_vocabulary`` and ``max_ngram_features``
+    are resource limits (0 = none): the most frequent word terms / n-gram features are kept (ties by term), and
+    :attr:`pruning` says how many were dropped. ``max_counted_terms`` bounds the counting pass itself (distinct
+    words, and distinct n-grams, counted; terms first seen once a table is full are not counted and never kept,
+    reported as ``pruning["uncounted"]`` occurrences), so hostile input cannot exhaust memory. ``progress`` (True, a callable ``f(done, total)`` over 2 units
+    per text, or None) reports the build; Ctrl-C interrupts it.
 
     Examples
     --------
@@ -119,25 +148,37 @@ class TextIndex:
     0
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
-        self._texts = [str(t) for t in texts]  # kept for pickling and equality (the C++ index does not expose them)
-        self._core = _core.TextIndex(self._texts)
+    def __init__(self, texts: Iterable[str], *, max_vocabulary: int = 1_000_000, max_ngram_features: int = 1_000_000,
+                 max_counted_terms: int = 4_000_000, progress: ProgressArg = None) -> None:
+        self._texts = [utf8_text(t) for t in texts]  # kept for pickling and equality (the C++ index does not expose them)
+        self._limits = (int(max_vocabulary), int(max_ngram_features), int(max_counted_terms))
+        with reporter(progress, "indexing texts") as callback:
+            self._core = _core.TextIndex(self._texts, *self._limits, callback)
+
+    @property
+    def pruning(self) -> dict[str, int]:
+        """What the limits dropped: ``words``, ``ngrams`` (terms), ``documents`` (texts left with no word) and
+        ``uncounted`` (word and n-gram occurrences refused by ``max_counted_terms``)."""
+        words, ngrams, documents, uncounted = self._core.pruning
+        return {"words": int(words), "ngrams": int(ngrams), "documents": int(documents), "uncounted": int(uncounted)}
 
     def __len__(self) -> int:
         return len(self._texts)
 
     def __eq__(self, other: object) -> bool:
         """Indexes of the same texts in the same order (so every query answers the same)."""
-        return isinstance(other, TextIndex) and self._texts == other._texts
+        return isinstance(other, TextIndex) and self._texts == other._texts and self._limits == other._limits
 
     __hash__ = None  # type: ignore[assignment]
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"version": 1, "texts": self._texts}
+        return {"version": 1, "texts": self._texts, "limits": list(self._limits)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "TextIndex")
-        self.__init__(state["texts"])  # type: ignore[misc]  # rebuilt: O(total text length)
+        limits = state.get("limits", (1_000_000, 1_000_000, 4_000_000))
+        self.__init__(state["texts"], max_vocabulary=limits[0],  # type: ignore[misc]  # rebuilt: O(total length)
+                      max_ngram_features=limits[1], max_counted_terms=limits[2])
 
     def similar(self, query: str, k: int = 10) -> pd.DataFrame:
         """The ``k`` most similar texts, best first: columns ``index`` and ``score``."""

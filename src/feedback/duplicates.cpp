@@ -64,7 +64,38 @@ bool same_set(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
-DuplicateGroups group_sets(const FlatSets& sets, double threshold, const DuplicateOptions& options) {
+// Units k_begin..k_end of `count` mapped onto `n` progress units: the slices of any
+// partition of [0, count) add up to exactly n.
+std::uint64_t scaled(std::size_t k_begin, std::size_t k_end, std::size_t count, std::size_t n) noexcept {
+  if (count == 0) return 0;
+  const auto at = [&](std::size_t k) {  // floor(k * n / count); rounding is monotone in k
+    return k >= count ? std::uint64_t{n}
+                      : static_cast<std::uint64_t>(static_cast<double>(k) * static_cast<double>(n) / static_cast<double>(count));
+  };
+  return at(k_end) - at(k_begin);
+}
+
+// Appends the candidate pairs of one band bucket keys[i, j) (items ascending within it).
+// Returns the number of pairs a bucket over the limit did not propose.
+std::size_t bucket_pairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& keys, std::size_t i,
+                         std::size_t j, std::size_t limit, std::vector<std::uint64_t>& pairs) {
+  auto pair = [&](std::size_t x, std::size_t y) {
+    pairs.push_back((std::uint64_t{keys[x].second} << 32) | keys[y].second);  // x < y: sorted by index
+  };
+  const std::size_t s = j - i;
+  if (limit == 0 || s <= limit) {
+    for (std::size_t x = i; x < j; ++x)
+      for (std::size_t y = x + 1; y < j; ++y) pair(x, y);
+    return 0;
+  }
+  // Star on the first member plus the chain of consecutive members: 2s - 3 distinct pairs.
+  for (std::size_t y = i + 1; y < j; ++y) pair(i, y);
+  for (std::size_t x = i + 1; x + 1 < j; ++x) pair(x, x + 1);
+  return s * (s - 1) / 2 - (2 * s - 3);
+}
+
+DuplicateGroups group_sets(const FlatSets& sets, double threshold, const DuplicateOptions& options,
+                           ProgressReporter& progress) {
   const std::size_t n = sets.size();
   if (n >= 0xFFFFFFFFu) throw InputError("find_duplicates: more than 2^32 - 2 texts");
   const unsigned threads = options.threads;
@@ -116,9 +147,11 @@ DuplicateGroups group_sets(const FlatSets& sets, double threshold, const Duplica
         for (std::size_t band = 0; band < p.bands; ++band)
           band_keys[band * u + k] = band_key(sig.data() + band * p.rows, p.rows, band);
       }
+      progress.advance(scaled(b, e, u, n));
     });
     // Each band sorts (band key, item) pairs; items sharing a key are candidates.
     std::vector<std::vector<std::uint64_t>> band_pairs(p.bands);
+    std::vector<std::size_t> oversized(p.bands, 0), skipped(p.bands, 0);
     detail::parallel_chunks(p.bands, 1, threads, [&](std::size_t b, std::size_t, unsigned) {
       std::vector<std::pair<std::uint64_t, std::uint32_t>> keys(u);
       for (std::size_t k = 0; k < u; ++k) keys[k] = {band_keys[b * u + k], static_cast<std::uint32_t>(k)};
@@ -127,12 +160,13 @@ DuplicateGroups group_sets(const FlatSets& sets, double threshold, const Duplica
       for (std::size_t i = 0; i < u;) {
         std::size_t j = i + 1;
         while (j < u && keys[j].first == keys[i].first) ++j;
-        for (std::size_t x = i; x < j; ++x)
-          for (std::size_t y = x + 1; y < j; ++y)
-            pairs.push_back((std::uint64_t{keys[x].second} << 32) | keys[y].second);  // x < y: sorted by index
+        const std::size_t lost = bucket_pairs(keys, i, j, options.max_bucket_size, pairs);
+        if (options.max_bucket_size > 0 && j - i > options.max_bucket_size) ++oversized[b], skipped[b] += lost;
         i = j;
       }
+      progress.advance(scaled(b, b + 1, p.bands, n));
     });
+    for (std::size_t b = 0; b < p.bands; ++b) out.oversized_buckets += oversized[b], out.skipped_pairs += skipped[b];
     std::vector<std::uint64_t> pairs;
     {
       std::size_t total = 0;
@@ -151,6 +185,7 @@ DuplicateGroups group_sets(const FlatSets& sets, double threshold, const Duplica
     detail::parallel_chunks(pairs.size(), 8192, threads, [&](std::size_t b, std::size_t e, unsigned) {
       for (std::size_t k = b; k < e; ++k)
         ok[k] = jaccard(sets[unique[pairs[k] >> 32]], sets[unique[pairs[k] & 0xFFFFFFFFu]]) >= threshold;
+      progress.advance(scaled(b, e, pairs.size(), n));
     });
     for (std::size_t k = 0; k < pairs.size(); ++k)
       if (ok[k]) {
@@ -203,7 +238,11 @@ DuplicateGroups find_duplicate_sets(const std::vector<std::vector<std::uint64_t>
     flat.values.insert(flat.values.end(), s.begin(), s.end());
     flat.offset.push_back(flat.values.size());
   }
-  return group_sets(flat, threshold, options);
+  ProgressReporter progress(options.progress, 4 * static_cast<std::uint64_t>(sets.size()));
+  progress.advance(sets.size());  // the sets are given: no shingling
+  DuplicateGroups g = group_sets(flat, threshold, options, progress);
+  progress.finish();
+  return g;
 }
 
 DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double threshold,
@@ -222,6 +261,7 @@ DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double th
   work.reserve(workers);
   for (unsigned w = 0; w < workers; ++w) work.emplace_back(options.tokenize);
   std::vector<FlatSets> parts((n + kChunk - 1) / kChunk);
+  ProgressReporter progress(options.progress, 4 * static_cast<std::uint64_t>(n));
   // Shingle sets per text, as shingle_set(tokenize(text), k), in fixed chunks.
   detail::parallel_chunks(n, kChunk, options.threads, [&](std::size_t b, std::size_t e, unsigned w) {
     Worker& wk = work[w];
@@ -246,6 +286,7 @@ DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double th
       }
       part.offset.push_back(part.values.size());
     }
+    progress.advance(e - b);
   });
   FlatSets sets;
   {
@@ -261,7 +302,9 @@ DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double th
       std::vector<std::uint64_t>().swap(p.values);
     }
   }
-  return group_sets(sets, threshold, options);
+  DuplicateGroups g = group_sets(sets, threshold, options, progress);
+  progress.finish();  // stages that did not run (threshold 1, < 2 distinct sets) end here
+  return g;
 }
 
 }  // namespace cxkit::feedback

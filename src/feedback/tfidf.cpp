@@ -29,6 +29,20 @@ TfidfVectorizer::TfidfVectorizer(TfidfOptions options) : options_(options) {
   if (!(options_.max_df > 0.0 && options_.max_df <= 1.0)) throw InputError("TfidfOptions.max_df must be in (0, 1]");
 }
 
+TfidfVectorizer TfidfVectorizer::from_vocabulary(TfidfOptions options, std::vector<std::string> terms,
+                                                 std::vector<float> idf, std::size_t pruned_terms) {
+  TfidfVectorizer v(options);
+  if (terms.size() != idf.size()) throw InputError("TfidfVectorizer.from_vocabulary: one idf per term");
+  for (std::size_t i = 1; i < terms.size(); ++i)
+    if (!(terms[i - 1] < terms[i])) throw InputError("TfidfVectorizer.from_vocabulary: terms must be ascending and distinct");
+  v.column_.reserve(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) v.column_.emplace(terms[i], static_cast<int>(i));
+  v.terms_ = std::move(terms);
+  v.idf_ = std::move(idf);
+  v.pruned_terms_ = pruned_terms;
+  return v;
+}
+
 void TfidfVectorizer::fit(const TokenizedCorpus& docs) {
   // First pass: provisional ids in first-seen order, document and total frequencies.
   std::unordered_map<std::string, int> provisional;
@@ -58,7 +72,9 @@ void TfidfVectorizer::fit(const TokenizedCorpus& docs) {
   std::vector<int> keep;
   for (std::size_t i = 0; i < names.size(); ++i)
     if (df[i] >= options_.min_df && static_cast<double>(df[i]) <= max_docs) keep.push_back(static_cast<int>(i));
+  pruned_terms_ = 0;
   if (options_.max_features > 0 && keep.size() > options_.max_features) {
+    pruned_terms_ = keep.size() - options_.max_features;
     std::partial_sort(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(options_.max_features), keep.end(),
                       [&](int a, int b) {
                         const auto ta = total[static_cast<std::size_t>(a)], tb = total[static_cast<std::size_t>(b)];

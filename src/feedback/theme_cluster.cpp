@@ -72,7 +72,10 @@ using Adjacency = std::vector<std::pair<std::uint32_t, double>>;  // neighbour -
 
 }  // namespace
 
-std::vector<std::uint32_t> average_linkage(std::size_t nodes, std::vector<Edge> edges, double threshold) {
+std::vector<std::uint32_t> average_linkage(std::size_t nodes, std::vector<Edge> edges, double threshold,
+                                           ProgressReporter* progress) {
+  constexpr std::size_t kMergeBlock = 1024;  // merges between two reports
+  std::size_t merges = 0, reported = 0;
   std::sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) {
     return x.a != y.a ? x.a < y.a : x.b != y.b ? x.b < y.b : x.similarity > y.similarity;
   });
@@ -107,6 +110,7 @@ std::vector<std::uint32_t> average_linkage(std::size_t nodes, std::vector<Edge> 
     if (top.linkage < threshold) break;
     if (!alive[top.a] || !alive[top.b] || version[top.a] != top.version_a || version[top.b] != top.version_b) continue;
     const std::uint32_t a = top.a, b = top.b;  // b joins a (a is the smaller id)
+    if (progress && ++merges - reported == kMergeBlock) progress->advance(kMergeBlock), reported = merges;
     parent[b] = a;
     alive[b] = 0;
     size[a] += size[b];
@@ -135,6 +139,7 @@ std::vector<std::uint32_t> average_linkage(std::size_t nodes, std::vector<Edge> 
   }
   std::vector<std::uint32_t> root(nodes);
   for (std::size_t v = 0; v < nodes; ++v) root[v] = find(static_cast<std::uint32_t>(v));
+  if (progress) progress->advance(nodes - reported);  // merges < nodes, so this is >= 0
   return root;
 }
 

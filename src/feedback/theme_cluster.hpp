@@ -1,6 +1,8 @@
 // Internals of detect_themes(): the parallel loop and sparse average-linkage clustering.
 #pragma once
 
+#include <cxkit/core/progress.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -30,7 +32,9 @@ struct Edge {
 /// Repeatedly merges the pair with the highest linkage (ties: smaller ids first) while it is
 /// >= threshold. Returns the cluster root (smallest member) of every node.
 /// Pre-condition: edges have a < b < nodes; duplicates allowed (the largest is used).
-/// O(E log E + merges * degree).
-std::vector<std::uint32_t> average_linkage(std::size_t nodes, std::vector<Edge> edges, double threshold);
+/// O(E log E + merges * degree). When `progress` is set (the caller's thread), it advances by
+/// exactly `nodes` units: one per merge in blocks, the rest when the agglomeration stops.
+std::vector<std::uint32_t> average_linkage(std::size_t nodes, std::vector<Edge> edges, double threshold,
+                                           ProgressReporter* progress = nullptr);
 
 }  // namespace cxkit::feedback::detail

@@ -21,6 +21,15 @@ namespace {
 
 using detail::Edge;
 constexpr std::size_t kChunk = 2048;
+constexpr std::size_t kSerialBlock = 16384;  // items between two reports of a single-threaded pass
+
+// Progress units of detect_themes (themes.hpp): tokenise, vectors, rounds, similarities + labels.
+std::uint64_t round_units(std::size_t n, const ThemeOptions& o) {
+  return 2 * static_cast<std::uint64_t>(std::min(n, o.sample_size)) + n;
+}
+std::uint64_t total_units(std::size_t n, const ThemeOptions& o) {
+  return 3 * static_cast<std::uint64_t>(n) + o.max_rounds * round_units(n, o);
+}
 
 void validate(const ThemeOptions& o) {
   auto unit = [](double x) { return x >= 0.0 && x <= 1.0; };
@@ -47,7 +56,7 @@ struct Tokenized {
 
 // Tokenises in fixed batches of chunks (bounded memory), interning in input order so that
 // ids, and everything after, are the same for any thread count.
-Tokenized tokenize_items(const std::vector<std::string>& texts, const ThemeOptions& o) {
+Tokenized tokenize_items(const std::vector<std::string>& texts, const ThemeOptions& o, ProgressReporter& progress) {
   const std::size_t n = texts.size();
   Tokenized out;
   out.languages.resize(n);
@@ -78,6 +87,7 @@ Tokenized tokenize_items(const std::vector<std::string>& texts, const ThemeOptio
           ct.surface.push_back(std::move(w));
         }
       }
+      progress.advance(e - b);
     });
     for (const auto& ct : chunks) {
       std::size_t t = 0;
@@ -100,26 +110,52 @@ Tokenized tokenize_items(const std::vector<std::string>& texts, const ThemeOptio
 // ---------------------------------------------------------------- sparse TF-IDF space
 class SparseSpace {
  public:
-  SparseSpace(const LabelCorpus& c, const ThemeOptions& o) {
+  SparseSpace(const LabelCorpus& c, const ThemeOptions& o, ProgressReporter& progress) {
     const std::size_t n = c.offset.size() - 1, v = c.stem_text.size();
     std::vector<std::uint32_t> df(v, 0), last(v, UINT32_MAX);
+    std::vector<std::uint64_t> total(v, 0);
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t t = c.offset[i]; t < c.offset[i + 1]; ++t)
+      for (std::size_t t = c.offset[i]; t < c.offset[i + 1]; ++t) {
+        ++total[c.stem[t]];
         if (last[c.stem[t]] != i) last[c.stem[t]] = static_cast<std::uint32_t>(i), ++df[c.stem[t]];
-    // Kept terms are renumbered densely in stem-id order.
-    std::vector<std::int32_t> column(v, -1);
+      }
+    std::vector<std::uint32_t> keep;
     const double max_docs = o.max_df * static_cast<double>(n);
     for (std::size_t s = 0; s < v; ++s)
-      if (df[s] >= o.min_df && static_cast<double>(df[s]) <= max_docs) {
-        column[s] = static_cast<std::int32_t>(idf_.size());
-        idf_.push_back(static_cast<float>(std::log((1.0 + static_cast<double>(n)) / (1.0 + df[s])) + 1.0));
-      }
+      if (df[s] >= o.min_df && static_cast<double>(df[s]) <= max_docs) keep.push_back(static_cast<std::uint32_t>(s));
+    // max_vocabulary: the most frequent terms, ties by term text, so the cut does not depend on
+    // interning order (and hence not on the thread count).
+    std::vector<char> df_kept;
+    if (o.max_vocabulary > 0 && keep.size() > o.max_vocabulary) {
+      df_kept.assign(v, 0);
+      for (std::uint32_t s : keep) df_kept[s] = 1;
+      std::nth_element(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(o.max_vocabulary), keep.end(),
+                       [&](std::uint32_t a, std::uint32_t b) {
+                         return total[a] != total[b] ? total[a] > total[b] : c.stem_text[a] < c.stem_text[b];
+                       });
+      pruned_ = keep.size() - o.max_vocabulary;
+      keep.resize(o.max_vocabulary);
+      std::sort(keep.begin(), keep.end());
+    }
+    // Kept terms are renumbered densely in stem-id order.
+    std::vector<std::int32_t> column(v, -1);
+    for (std::uint32_t s : keep) {
+      column[s] = static_cast<std::int32_t>(idf_.size());
+      idf_.push_back(static_cast<float>(std::log((1.0 + static_cast<double>(n)) / (1.0 + df[s])) + 1.0));
+    }
     offset_.assign(n + 1, 0);
     std::vector<std::uint32_t> ids;
     for (std::size_t i = 0; i < n; ++i) {
+      if (i % kSerialBlock == 0 && i > 0) progress.advance(kSerialBlock);
       ids.clear();
       for (std::size_t t = c.offset[i]; t < c.offset[i + 1]; ++t)
         if (column[c.stem[t]] >= 0) ids.push_back(static_cast<std::uint32_t>(column[c.stem[t]]));
+      if (ids.empty() && !df_kept.empty())
+        for (std::size_t t = c.offset[i]; t < c.offset[i + 1]; ++t)
+          if (df_kept[c.stem[t]]) {
+            ++emptied_;
+            break;
+          }
       std::sort(ids.begin(), ids.end());
       const std::size_t start = term_.size();
       double norm2 = 0.0;
@@ -136,13 +172,16 @@ class SparseSpace {
         for (std::size_t k = start; k < term_.size(); ++k) weight_[k] = static_cast<float>(weight_[k] / std::sqrt(norm2));
       offset_[i + 1] = term_.size();
     }
+    progress.advance(n - (n == 0 ? 0 : (n - 1) / kSerialBlock * kSerialBlock));
   }
   std::size_t size() const noexcept { return offset_.size() - 1; }
   std::size_t vocabulary() const noexcept { return idf_.size(); }
+  std::size_t pruned() const noexcept { return pruned_; }
+  std::size_t emptied() const noexcept { return emptied_; }
   bool empty(std::size_t i) const noexcept { return offset_[i] == offset_[i + 1]; }
 
   // Top-k neighbours of every sampled item among the sample (inverted index on the sample).
-  std::vector<Edge> graph(const std::vector<std::uint32_t>& sample, const ThemeOptions& o) const {
+  std::vector<Edge> graph(const std::vector<std::uint32_t>& sample, const ThemeOptions& o, ProgressReporter& progress) const {
     const std::size_t ns = sample.size(), v = idf_.size();
     std::vector<std::size_t> start(v + 1, 0);
     for (std::uint32_t g : sample)
@@ -189,6 +228,7 @@ class SparseSpace {
           edges.push_back({static_cast<std::uint32_t>(std::min<std::size_t>(l, j)),
                            static_cast<std::uint32_t>(std::max<std::size_t>(l, j)), s});
       }
+      progress.advance(e - b);
     });
     std::vector<Edge> all;
     for (auto& c : per_chunk) all.insert(all.end(), c.begin(), c.end());
@@ -267,6 +307,7 @@ class SparseSpace {
   std::vector<std::size_t> centroid_start_;
   std::vector<std::pair<std::uint32_t, float>> centroid_entries_;
   std::size_t themes_ = 0;
+  std::size_t pruned_ = 0, emptied_ = 0;
 };
 
 // ---------------------------------------------------------------- dense embedding space
@@ -289,7 +330,7 @@ class DenseSpace {
   bool empty(std::size_t i) const noexcept { return inv_norm_[i] == 0.0f; }
   Eigen::Map<const Eigen::VectorXf> row(std::size_t i) const { return {data_ + i * dims_, static_cast<Eigen::Index>(dims_)}; }
 
-  std::vector<Edge> graph(const std::vector<std::uint32_t>& sample, const ThemeOptions& o) const {
+  std::vector<Edge> graph(const std::vector<std::uint32_t>& sample, const ThemeOptions& o, ProgressReporter& progress) const {
     const std::size_t ns = sample.size();
     Matrix m(static_cast<Eigen::Index>(ns), static_cast<Eigen::Index>(dims_));
     for (std::size_t l = 0; l < ns; ++l) m.row(static_cast<Eigen::Index>(l)) = row(sample[l]).transpose() * inv_norm_[sample[l]];
@@ -310,6 +351,7 @@ class DenseSpace {
           edges.push_back({static_cast<std::uint32_t>(std::min<std::size_t>(l, j)),
                            static_cast<std::uint32_t>(std::max<std::size_t>(l, j)), s});
       }
+      progress.advance(e - b);
     });
     std::vector<Edge> all;
     for (auto& c : per_chunk) all.insert(all.end(), c.begin(), c.end());
@@ -355,13 +397,14 @@ std::uint64_t mix(std::uint64_t x) noexcept {
 }
 
 template <class Space>
-ThemeResult cluster_space(Space& space, const ThemeOptions& o) {
+ThemeResult cluster_space(Space& space, const ThemeOptions& o, ProgressReporter& progress) {
   const std::size_t n = space.size();
   ThemeResult r;
   r.assignment.assign(n, -1);
   r.similarity.assign(n, 0.0f);
   std::vector<char> sampled(n, 0);
   std::vector<std::vector<std::uint32_t>> members;  // by provisional theme id (round order)
+  std::uint64_t round_done = 0;  // units the rounds have reported (graph + linkage + assignment)
   for (std::size_t round = 0; round < o.max_rounds; ++round) {
     std::vector<std::uint32_t> pool;
     for (std::size_t i = 0; i < n; ++i)
@@ -377,7 +420,8 @@ ThemeResult cluster_space(Space& space, const ThemeOptions& o) {
     }
     for (std::uint32_t g : sample) sampled[g] = 1;
     ++r.rounds;
-    const auto root = detail::average_linkage(sample.size(), space.graph(sample, o), o.link_threshold);
+    const auto root = detail::average_linkage(sample.size(), space.graph(sample, o, progress), o.link_threshold, &progress);
+    round_done += 2 * sample.size();
     std::vector<std::uint32_t> cluster_size(sample.size(), 0);
     for (std::uint32_t x : root) ++cluster_size[x];
     const std::size_t first_new = members.size();
@@ -405,13 +449,16 @@ ThemeResult cluster_space(Space& space, const ThemeOptions& o) {
         const auto [c, s] = space.best(i, scratch[w]);
         if (c >= 0 && s >= o.assign_threshold) joined[i] = static_cast<std::int64_t>(first_new) + c;
       }
+      progress.advance(e - b);
     });
+    round_done += pool.size();
     for (std::uint32_t i : pool)
       if (joined[i] >= 0) {
         r.assignment[i] = joined[i];
         members[static_cast<std::size_t>(joined[i])].push_back(i);
       }
   }
+  progress.advance(o.max_rounds * round_units(n, o) - round_done);  // rounds not run, or smaller than budgeted
   // Final centroids, similarities, and ids renumbered by first member in input order.
   for (auto& m : members) std::sort(m.begin(), m.end());
   std::vector<std::size_t> order(members.size());
@@ -429,6 +476,7 @@ ThemeResult cluster_space(Space& space, const ThemeOptions& o) {
   detail::parallel_chunks(n, kChunk, o.threads, [&](std::size_t b, std::size_t e, unsigned w) {
     for (std::size_t i = b; i < e; ++i)
       if (r.assignment[i] >= 0) r.similarity[i] = space.similarity(i, static_cast<std::size_t>(r.assignment[i]), scratch[w]);
+    progress.advance((e - b) / 2);  // the other half of the final n units is the labels
   });
   for (std::size_t c = 0; c < sorted_members.size(); ++c) {
     Theme& t = r.themes[c];
@@ -475,11 +523,16 @@ void finish_labels(ThemeResult& r, const Tokenized& tok, const ThemeOptions& o) 
 
 ThemeResult detect_themes(const std::vector<std::string>& texts, const ThemeOptions& options) {
   validate(options);
-  const Tokenized tok = tokenize_items(texts, options);
-  SparseSpace space(tok.corpus, options);
-  ThemeResult r = cluster_space(space, options);
+  const std::size_t n = texts.size();
+  ProgressReporter progress(options.progress, total_units(n, options));
+  const Tokenized tok = tokenize_items(texts, options, progress);
+  SparseSpace space(tok.corpus, options, progress);
+  ThemeResult r = cluster_space(space, options, progress);
   r.vocabulary = space.vocabulary();
+  r.pruned_terms = space.pruned();
+  r.emptied_items = space.emptied();
   finish_labels(r, tok, options);
+  progress.finish();  // after the labels, so 100% means the result is ready
   return r;
 }
 
@@ -491,13 +544,17 @@ ThemeResult detect_themes(const std::vector<float>& embeddings, std::size_t rows
                      std::to_string(rows) + " x " + std::to_string(dims) + ")");
   if (!texts.empty() && texts.size() != rows)
     throw InputError("texts must be empty or have one entry per embedding row");
+  ProgressReporter progress(options.progress, total_units(rows, options));
   DenseSpace space(embeddings, rows, dims);
-  ThemeResult r = cluster_space(space, options);
+  progress.advance(rows);  // the vectors stage: norms of the rows
+  ThemeResult r = cluster_space(space, options, progress);
   if (texts.empty()) {
     r.languages.assign(rows, Language::unknown);
-    return r;
+  } else {
+    const Tokenized tok = tokenize_items(texts, options, progress);
+    finish_labels(r, tok, options);
   }
-  finish_labels(r, tokenize_items(texts, options), options);
+  progress.finish();
   return r;
 }
 

@@ -46,7 +46,8 @@ Stemmer* thread_stemmer(Language language);
 
 /// Memoising tokeniser: the same tokens as tokenize(text, language, options), as ids of
 /// distinct tokens (0, 1, ... in first-seen order within this object). One per worker
-/// thread; not thread-safe. Memory: O(distinct words seen + distinct tokens).
+/// thread; not thread-safe. Memory: O(min(distinct words, options.max_cached_words) +
+/// distinct tokens): once the memo is full, unseen words are finished at each occurrence.
 class TokenCache {
  public:
   explicit TokenCache(const TokenizeOptions& options) : options_(options) {}
@@ -61,6 +62,8 @@ class TokenCache {
   std::string_view token(std::uint32_t id) const noexcept { return tokens_.name(id); }
   /// Number of distinct tokens produced so far.
   std::size_t size() const noexcept { return tokens_.size(); }
+  /// Words memoised so far (all languages); at most options.max_cached_words when it is set.
+  std::size_t cached_words() const noexcept { return cached_; }
 
  private:
   struct PerLanguage {
@@ -77,6 +80,7 @@ class TokenCache {
   std::array<std::unique_ptr<PerLanguage>, 16> by_language_{};
   Dictionary tokens_;
   std::string norm_, scratch_;
+  std::size_t cached_ = 0;
 };
 
 // ---- inline implementation --------------------------------------------------------------
@@ -134,13 +138,18 @@ inline TokenCache::PerLanguage& TokenCache::language_state(Language language) {
 }
 
 inline std::uint32_t TokenCache::resolve(PerLanguage& state, std::string_view raw) {
-  const std::uint32_t w = state.words.intern(raw);
-  if (w < state.token_of.size()) return state.token_of[w];
+  const bool full = options_.max_cached_words != 0 && cached_ >= options_.max_cached_words;
+  if (full) {
+    if (const auto w = state.words.find(raw)) return state.token_of[*w];
+  } else {
+    const std::uint32_t w = state.words.intern(raw);
+    if (w < state.token_of.size()) return state.token_of[w];
+  }
   // New word. Stemmers are per thread and the cache may be used from several threads in
   // turn (one at a time), so take the current thread's stemmer.
   Stemmer* stemmer = state.stem ? thread_stemmer(state.language) : nullptr;
   const std::uint32_t t = finish_token(raw, *state.stops, stemmer, options_, scratch_) ? tokens_.intern(scratch_) : kNoId;
-  state.token_of.push_back(t);
+  if (!full) state.token_of.push_back(t), ++cached_;
   return t;
 }
 

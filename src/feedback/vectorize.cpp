@@ -38,13 +38,14 @@ struct Chunk {
 }  // namespace
 
 TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions& options, Language language,
-                      const TokenizeOptions& tokenize_options, unsigned threads) {
+                      const TokenizeOptions& tokenize_options, unsigned threads, const Progress& progress_callback) {
   TfidfVectorizer validate(options);  // same option checks and errors as the vectorizer
   (void)validate;
   const std::size_t n = texts.size();
   if (n >= static_cast<std::size_t>(std::numeric_limits<int>::max()))
     throw InputError("vectorize: more than 2^31 - 2 texts");
   std::vector<Chunk> chunks((n + kChunk - 1) / kChunk);
+  ProgressReporter progress(progress_callback, 2 * static_cast<std::uint64_t>(n));
   const unsigned workers = detail::resolve_threads(threads);
   std::vector<Worker> work;
   work.reserve(workers);
@@ -71,6 +72,7 @@ TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions&
       }
       c.offset.push_back(static_cast<std::uint32_t>(c.ids.size()));
     }
+    progress.advance(e - b);
   });
   // Merge the workers' vocabularies. Global ids depend on the schedule, but nothing visible
   // does: columns are ordered by term and max_features ties are broken by term, and df and
@@ -94,16 +96,22 @@ TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions&
   std::vector<std::uint32_t> keep;
   for (std::uint32_t g = 0; g < global.size(); ++g)
     if (df[g] >= options.min_df && static_cast<double>(df[g]) <= max_docs) keep.push_back(g);
+  std::vector<char> df_kept;  // filled only when max_features cuts, to count emptied rows
+  std::size_t pruned = 0;
   if (options.max_features > 0 && keep.size() > options.max_features) {
+    df_kept.assign(global.size(), 0);
+    for (std::uint32_t g : keep) df_kept[g] = 1;
     std::partial_sort(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(options.max_features), keep.end(),
                       [&](std::uint32_t a, std::uint32_t b) {
                         return total[a] != total[b] ? total[a] > total[b] : global.name(a) < global.name(b);
                       });
+    pruned = keep.size() - options.max_features;
     keep.resize(options.max_features);
   }
   if (keep.empty()) throw InputError("TF-IDF: no term left after min_df/max_df/max_features (empty corpus?)");
   std::sort(keep.begin(), keep.end(), [&](std::uint32_t a, std::uint32_t b) { return global.name(a) < global.name(b); });
   TfidfResult out;
+  out.pruned_terms = pruned;
   out.terms.reserve(keep.size());
   out.idf.reserve(keep.size());
   std::vector<int> column(global.size(), -1);
@@ -115,16 +123,21 @@ TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions&
     out.idf.push_back(static_cast<float>(options.smooth_idf ? std::log((1.0 + nd) / (1.0 + d)) + 1.0 : std::log(nd / d) + 1.0));
   }
   // Worker token id -> column, so the row pass does one lookup per entry.
+  // -2 marks a term that passed min_df/max_df but was cut by max_features.
   std::vector<std::vector<int>> col_of(workers);
   for (unsigned w = 0; w < workers; ++w) {
     col_of[w].resize(to_global[w].size());
-    for (std::size_t l = 0; l < to_global[w].size(); ++l) col_of[w][l] = column[to_global[w][l]];
+    for (std::size_t l = 0; l < to_global[w].size(); ++l) {
+      const std::uint32_t g = to_global[w][l];
+      col_of[w][l] = column[g] < 0 && !df_kept.empty() && df_kept[g] ? -2 : column[g];
+    }
   }
   // sublinear tf of small counts, the common case, from a table.
   std::array<double, 64> tf_of{};
   for (std::size_t c = 1; c < tf_of.size(); ++c)
     tf_of[c] = options.sublinear_tf ? 1.0 + std::log(static_cast<double>(c)) : static_cast<double>(c);
   // Pass 2, rows per chunk in parallel: tf * idf and the l2 norm in one sweep per row.
+  std::vector<std::size_t> emptied(chunks.size(), 0);
   detail::parallel_chunks(chunks.size(), 1, threads, [&](std::size_t k, std::size_t, unsigned) {
     Chunk& c = chunks[k];
     const std::vector<int>& cols = col_of[c.worker];
@@ -134,10 +147,13 @@ TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions&
     std::vector<std::pair<int, std::uint32_t>> row;
     for (std::size_t d = 0; d + 1 < c.offset.size(); ++d) {
       row.clear();
+      bool cut = false;
       for (std::size_t p = c.offset[d]; p < c.offset[d + 1]; ++p) {
         const int col = cols[c.ids[p]];
         if (col >= 0) row.emplace_back(col, c.counts[p]);
+        cut |= col == -2;
       }
+      if (row.empty() && cut) ++emptied[k];
       std::sort(row.begin(), row.end());
       const std::size_t start = c.vals.size();
       double norm2 = 0.0;
@@ -156,7 +172,9 @@ TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions&
       }
       c.row_nnz.push_back(static_cast<int>(row.size()));
     }
+    progress.advance(c.offset.size() - 1);
   });
+  for (std::size_t e : emptied) out.emptied_documents += e;
   // Assemble the CSR arrays straight into the Eigen matrix (compressed row-major).
   std::size_t nnz = 0;
   for (const auto& c : chunks) nnz += c.vals.size();
@@ -175,6 +193,7 @@ TfidfResult vectorize(const std::vector<std::string>& texts, const TfidfOptions&
     std::copy(c.vals.begin(), c.vals.end(), values + pos);
     pos += c.vals.size();
   }
+  progress.finish();
   return out;
 }
 

@@ -746,12 +746,11 @@ def test_ces_out_of_scale(bad):
 # Feedback text
 # =====================================================================================
 
-@pytest.mark.xfail(strict=True, reason="python/cxkit/feedback.py normalize/tokenize hand lone surrogates (invalid "
-                   "UTF-8 decoded with surrogateescape) to pybind11, which fails with 'incompatible function "
-                   "arguments' (TypeError); C++ normalize repairs invalid UTF-8 to U+FFFD, Python should too")
 def test_feedback_invalid_utf8_surrogates_are_repaired():
     text = b"caf\xe9 ok".decode("utf-8", "surrogateescape")
     assert cxkit.feedback.normalize(text) == cxkit.feedback.normalize("caf\ufffd ok")
+    assert cxkit.feedback.tokenize(text, language="fr") == cxkit.feedback.tokenize("caf\ufffd ok", language="fr")
+    assert cxkit.feedback.normalize("a\ud800b") == cxkit.feedback.normalize("a\ufffd\ufffd\ufffdb")  # not escaped bytes
 
 
 def test_feedback_10mb_text():

@@ -1,6 +1,7 @@
 // Near-duplicate groups: MinHash + LSH candidates, exact verification, union-find.
 #pragma once
 
+#include <cxkit/core/progress.hpp>
 #include <cxkit/feedback/tokenize.hpp>
 
 #include <cstddef>
@@ -20,6 +21,16 @@ struct DuplicateOptions {
   Language language = Language::unknown;  ///< unknown = guess per text
   TokenizeOptions tokenize{};
   unsigned threads = 0;            ///< workers (0 = hardware concurrency); results do not depend on it
+  /// Resource limit on one LSH band bucket: a bucket of s <= max_bucket_size distinct sets
+  /// proposes all s(s-1)/2 pairs; a larger one (many texts sharing a band, e.g. a template
+  /// with a varying number) proposes only each member with the bucket's first member and with
+  /// the next member (about 2s pairs), which still connects a bucket of mutual duplicates.
+  /// Candidate pairs are then at most bands * distinct sets * max(2, (max_bucket_size-1)/2).
+  /// 0 = no limit (quadratic in the worst case). Reported in DuplicateGroups.
+  std::size_t max_bucket_size = 100;
+  /// Progress: 4 * n units (shingling, signatures, band buckets, verification, n each); the
+  /// callback runs on the calling thread only and may cancel (cxkit::Cancelled).
+  Progress progress{};
 };
 
 /// Result of find_duplicates(). Pairs are "verified" when their exact Jaccard similarity
@@ -33,6 +44,8 @@ struct DuplicateGroups {
   std::vector<std::vector<std::size_t>> groups;
   std::size_t candidate_pairs = 0;  ///< distinct pairs proposed by LSH (after exact-set merge)
   std::size_t verified_pairs = 0;   ///< candidate pairs that passed verification
+  std::size_t oversized_buckets = 0;  ///< band buckets larger than max_bucket_size (over all bands)
+  std::size_t skipped_pairs = 0;      ///< pairs those buckets did not propose, summed over bands
 };
 
 /// Groups texts whose word-shingle Jaccard similarity is >= threshold. Texts are tokenised
@@ -43,7 +56,8 @@ struct DuplicateGroups {
 /// key, item) pairs, and every candidate pair is verified by exact Jaccard. Tokenising,
 /// signatures, bands and verification run on options.threads workers. Texts with no token
 /// are never grouped. Deterministic for a given seed, whatever the thread count.
-/// Throws cxkit::InputError unless 0 < threshold <= 1 (threshold 1 means identical sets).
+/// Throws cxkit::InputError unless 0 < threshold <= 1 (threshold 1 means identical sets);
+/// cxkit::Cancelled when options.progress says so.
 /// Expected O(total tokens * num_perm / threads + candidates * set size).
 DuplicateGroups find_duplicates(const std::vector<std::string>& texts, double threshold = 0.8,
                                 const DuplicateOptions& options = {});

@@ -29,7 +29,8 @@ struct TfidfOptions {
   std::size_t min_df = 1;        ///< keep terms in at least this many documents
   double max_df = 1.0;           ///< keep terms in at most this fraction of documents, (0, 1]
   std::size_t max_features = 0;  ///< resource limit: keep the most frequent terms (total
-                                 ///< count, ties by term); 0 = no limit. Applied after df limits.
+                                 ///< count, ties by term); 0 = no limit. Applied after df limits;
+                                 ///< the cut is reported (pruned_terms(), TfidfResult).
   bool sublinear_tf = true;
   bool smooth_idf = true;
   bool l2_normalize = true;
@@ -40,6 +41,11 @@ class TfidfVectorizer {
  public:
   /// Throws cxkit::InputError if min_df == 0 or max_df is not in (0, 1].
   explicit TfidfVectorizer(TfidfOptions options = {});
+
+  /// A fitted vectorizer with the given vocabulary: `terms` byte-wise ascending and distinct,
+  /// `idf` one per term (what fit() would have learnt). Throws cxkit::InputError otherwise.
+  static TfidfVectorizer from_vocabulary(TfidfOptions options, std::vector<std::string> terms,
+                                         std::vector<float> idf, std::size_t pruned_terms = 0);
 
   /// Learns vocabulary and idf from `docs`. O(total tokens + V log V).
   /// Throws cxkit::InputError if no term survives the limits (including an empty corpus).
@@ -58,12 +64,15 @@ class TfidfVectorizer {
   /// Column of `term`, or -1.
   int column(const std::string& term) const;
   const TfidfOptions& options() const noexcept { return options_; }
+  /// Terms that passed min_df/max_df but were dropped by max_features in the last fit().
+  std::size_t pruned_terms() const noexcept { return pruned_terms_; }
 
  private:
   TfidfOptions options_;
   std::vector<std::string> terms_;
   std::vector<float> idf_;
   std::unordered_map<std::string, int> column_;
+  std::size_t pruned_terms_ = 0;
 };
 
 /// Tokenises every text with tokenize(text, language, options) (language unknown = guess

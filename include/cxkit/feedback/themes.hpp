@@ -23,6 +23,7 @@
 // any thread count.
 #pragma once
 
+#include <cxkit/core/progress.hpp>
 #include <cxkit/feedback/language.hpp>
 #include <cxkit/feedback/tokenize.hpp>
 
@@ -49,6 +50,14 @@ struct ThemeOptions {
   std::uint64_t seed = 1;         ///< sample selection
   unsigned threads = 0;           ///< 0 = hardware concurrency; results do not depend on it
   Language language = Language::unknown;  ///< unknown = guess per item
+  /// Resource limit: terms kept for similarity after min_df/max_df, the most frequent first
+  /// (total occurrences, ties by term); 0 = no limit. Bounds the per-term arrays of the graph,
+  /// centroid and assignment steps. The default keeps every term of any realistic corpus
+  /// (docs/feedback_themes.md, "Resource limits"); ThemeResult.pruned_terms reports a cut.
+  std::size_t max_vocabulary = 1'000'000;
+  /// Progress in units of items per stage (see docs/feedback_themes.md); the callback runs on
+  /// the calling thread only and may cancel (cxkit::Cancelled). Never changes the result.
+  Progress progress{};
 };
 
 /// One theme.
@@ -71,12 +80,17 @@ struct ThemeResult {
   std::vector<Theme> themes;
   std::size_t rounds = 0;                ///< sample -> cluster -> assign rounds run
   std::size_t vocabulary = 0;            ///< terms kept for similarity (0 with embeddings)
+  std::size_t pruned_terms = 0;          ///< terms past min_df/max_df dropped by max_vocabulary
+  std::size_t emptied_items = 0;         ///< items whose every kept term was dropped by max_vocabulary
 };
 
 /// Detects themes in `texts` as described above. Items with no kept term stay -1.
 /// Throws cxkit::InputError for thresholds outside [0, 1], min_size == 0, sample_size < 2,
-/// neighbours == 0 or max_df outside (0, 1]. O(total length + sample_size * neighbours *
-/// log + n * themes touched per item) per round.
+/// neighbours == 0 or max_df outside (0, 1]; cxkit::Cancelled when options.progress says so.
+/// O(total length + sample_size * neighbours * log + n * themes touched per item) per round.
+/// Progress total: n (tokenise) + n (vectors) + max_rounds * (2 * min(n, sample_size) + n)
+/// (graph, linkage, assignment per round; a round that does less, or is not run, has its
+/// remaining units added when it ends) + n (similarities and labels).
 ThemeResult detect_themes(const std::vector<std::string>& texts, const ThemeOptions& options = {});
 
 /// Same with user-supplied dense embeddings in place of TF-IDF: `embeddings` is row-major

@@ -19,6 +19,10 @@ struct TokenizeOptions {
   bool stem = true;               ///< Snowball stem where Snowball has the language
   bool strip_diacritics = true;   ///< strip accents after stemming ("café" == "cafe")
   std::size_t min_length = 1;     ///< drop tokens shorter than this many code points
+  /// Resource limit of the batch paths (vectorize, find_duplicates): distinct words each
+  /// worker memoises (stop-word check + stem, about 40 bytes + the word each). Past it, new
+  /// words are tokenised at every occurrence instead; tokens never change. 0 = no limit.
+  std::size_t max_cached_words = std::size_t{1} << 20;
 };
 
 /// Splits `text` into normalised word tokens. The text is normalised (normalize.hpp)

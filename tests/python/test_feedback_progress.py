@@ -1,0 +1,155 @@
+"""progress= on cxkit.feedback.detect_themes, find_duplicates and TextIndex: the (done, total) contract,
+identical results with and without it, exceptions from the callable, and Ctrl-C while C++ runs."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxkit
+
+fb = cxkit.feedback
+
+
+def _recorder() -> tuple[list[tuple[int, int]], object]:
+    calls: list[tuple[int, int]] = []
+    return calls, lambda done, total: calls.append((done, total))
+
+
+def _check_contract(calls: list[tuple[int, int]], total: int) -> None:
+    assert calls, "the callable was never called"
+    assert all(t == total for _, t in calls)
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones) and dones[-1] == total
+
+
+def _texts(n: int, topics: int = 6, seed: int = 1) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        t = rng.randrange(topics + 1)
+        if t < topics:
+            words = [f"topic{t}word{k}" for k in range(3)]
+            del words[rng.randrange(3)]
+            out.append(" ".join(words) + f" filler{rng.randrange(3000)}")
+        else:
+            out.append(" ".join(f"filler{rng.randrange(3000)}" for _ in range(3)))
+    return out
+
+
+def _frame(texts: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"text": texts})
+
+
+def test_detect_themes_callable_contract_and_documented_total() -> None:
+    texts = _texts(6000)
+    calls, cb = _recorder()
+    r = fb.detect_themes(_frame(texts), customer=None, time=None, language="en", sample_size=1500, progress=cb)
+    n, sample, rounds = len(texts), 1500, 4  # max_rounds default
+    _check_contract(calls, 3 * n + rounds * (2 * sample + n))
+    assert r.info["rounds"] >= 2
+    assert len(calls) > 10  # per chunk of work, not only at the end
+
+
+def test_detect_themes_identical_with_progress_and_any_threads(capsys: pytest.CaptureFixture[str]) -> None:
+    df = _frame(_texts(4000, seed=3))
+    kw = dict(customer=None, time=None, language="en", sample_size=1000)
+    plain = fb.detect_themes(df, **kw)
+    assert len(plain.themes) >= 5
+    for threads in (1, 2, 4):
+        assert fb.detect_themes(df, threads=threads, progress=lambda d, t: None, **kw) == plain
+    assert fb.detect_themes(df, progress=True, **kw) == plain
+    assert "detecting themes" in capsys.readouterr().err
+    assert fb.detect_themes(df, progress=False, **kw) == plain
+
+
+def test_detect_themes_on_embeddings_reports_progress() -> None:
+    rng = np.random.default_rng(0)
+    emb = np.eye(4, dtype=np.float32)[np.arange(800) % 4] + rng.normal(0, 0.05, (800, 4)).astype(np.float32)
+    calls, cb = _recorder()
+    r = fb.detect_themes(_frame([""] * 800), customer=None, time=None, embeddings=emb, progress=cb)
+    _check_contract(calls, 3 * 800 + 4 * (2 * 800 + 800))
+    assert len(r.themes) == 4
+
+
+def test_callable_exception_propagates_from_every_operation() -> None:
+    texts = _texts(3000)
+
+    def boom(done: int, total: int) -> None:
+        raise ValueError("stop here")
+
+    with pytest.raises(ValueError, match="stop here"):
+        fb.detect_themes(_frame(texts), customer=None, time=None, progress=boom)
+    with pytest.raises(ValueError, match="stop here"):
+        fb.find_duplicates(texts, progress=boom)
+    with pytest.raises(ValueError, match="stop here"):
+        fb.TextIndex(texts, progress=boom)
+
+
+def test_find_duplicates_and_text_index_contract_and_same_results() -> None:
+    texts = _texts(9000, seed=7)
+    calls, cb = _recorder()
+    d = fb.find_duplicates(texts, threshold=0.6, progress=cb)
+    _check_contract(calls, 4 * len(texts))
+    assert d == fb.find_duplicates(texts, threshold=0.6)
+    calls, cb = _recorder()
+    idx = fb.TextIndex(texts, progress=cb)
+    _check_contract(calls, 2 * len(texts))
+    plain = fb.TextIndex(texts)
+    for q in ("topic1word0 topic1word2", "filler12 topic4word1"):
+        pd.testing.assert_frame_equal(idx.similar(q, k=20), plain.similar(q, k=20))
+
+
+def test_keyboard_interrupt_from_the_callable_stops_detect_themes_early() -> None:
+    seen: list[int] = []
+
+    def stop(done: int, total: int) -> None:
+        seen.append(done)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fb.detect_themes(_frame(_texts(20000)), customer=None, time=None, threads=2, progress=stop)
+    assert len(seen) == 3
+
+
+def _sigint_latency(run) -> float:
+    sent: list[float] = []
+
+    def send() -> None:
+        sent.append(time.perf_counter())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(0.3, send)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run()
+    finally:
+        timer.cancel()
+    return time.perf_counter() - sent[0]
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_ctrl_c_while_detect_themes_runs_without_a_callable(threads: int) -> None:
+    # About 4 s of work at 1 thread; without the C++-side check the interrupt would only
+    # surface after detect_themes returned.
+    df = _frame(_texts(150_000, topics=40, seed=2))
+    latency = _sigint_latency(lambda: fb.detect_themes(df, customer=None, time=None, threads=threads))
+    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT"
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+def test_ctrl_c_while_text_index_and_duplicates_run() -> None:
+    texts = _texts(150_000, topics=40, seed=4)
+    latency = _sigint_latency(lambda: fb.TextIndex(texts))
+    assert latency < 0.5, f"TextIndex took {latency:.2f} s to stop after SIGINT"
+    latency = _sigint_latency(lambda: [fb.find_duplicates(texts, threshold=0.5) for _ in range(10)])
+    assert latency < 0.5, f"find_duplicates took {latency:.2f} s to stop after SIGINT"
