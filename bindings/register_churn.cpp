@@ -9,6 +9,7 @@
 #include "cxkit/churn/kaplan_meier.hpp"
 #include "cxkit/churn/logistic.hpp"
 #include "cxkit/churn/metrics.hpp"
+#include "cxkit/churn/model_file.hpp"
 #include "register.hpp"
 
 namespace cxkit_bind {
@@ -39,9 +40,204 @@ ch::LogisticOptions logistic_options(double C, bool fit_intercept, const std::st
   return o;
 }
 
+// Class labels and stratum levels: Python str/bool/int/float <-> the model file's JSON scalars.
+ch::Label to_label(const py::handle& o) {
+  if (py::isinstance<py::bool_>(o)) return o.cast<bool>();  // before int: bool is an int in Python
+  if (py::isinstance<py::int_>(o)) {
+    try {
+      return o.cast<std::int64_t>();
+    } catch (const py::cast_error&) {
+      throw py::value_error("a label integer must fit in 64 bits: " + py::str(o).cast<std::string>());
+    }
+  }
+  if (py::isinstance<py::float_>(o)) return o.cast<double>();
+  if (py::isinstance<py::str>(o)) return o.cast<std::string>();
+  throw py::type_error("a model file label must be str, int, float or bool, not " +
+                       py::str(py::type::of(o).attr("__name__")).cast<std::string>());
+}
+
+py::object from_label(const ch::Label& l) {
+  if (l.is_boolean()) return py::bool_(l.get<bool>());
+  if (l.is_number_unsigned()) return py::int_(l.get<std::uint64_t>());
+  if (l.is_number_integer()) return py::int_(l.get<std::int64_t>());
+  if (l.is_number_float()) return py::float_(l.get<double>());
+  return py::str(l.get<std::string>());
+}
+
+std::vector<ch::Label> to_labels(const py::sequence& s) {
+  std::vector<ch::Label> out;
+  for (const auto& o : s) out.push_back(to_label(o));
+  return out;
+}
+
+py::list from_labels(const std::vector<ch::Label>& v) {
+  py::list out;
+  for (const auto& l : v) out.append(from_label(l));
+  return out;
+}
+
+ch::LogisticSolver solver_from(const std::string& solver) {
+  if (solver == "auto") return ch::LogisticSolver::automatic;
+  if (solver == "newton") return ch::LogisticSolver::newton;
+  if (solver == "lbfgs") return ch::LogisticSolver::lbfgs;
+  throw py::value_error("solver must be 'auto', 'newton' or 'lbfgs', not '" + solver + "'");
+}
+
+const char* solver_name(ch::LogisticSolver s) {
+  return s == ch::LogisticSolver::newton ? "newton" : (s == ch::LogisticSolver::lbfgs ? "lbfgs" : "auto");
+}
+
+/// class_weight as scikit-learn spells it: None, "balanced" or a list of (label, weight).
+void set_class_weight(ch::LogisticSettings& s, const py::object& cw) {
+  if (cw.is_none()) {
+    s.class_weight = ch::LogisticSettings::Weighting::none;
+  } else if (py::isinstance<py::str>(cw)) {
+    if (cw.cast<std::string>() != "balanced") throw py::value_error("class_weight must be None, 'balanced' or pairs");
+    s.class_weight = ch::LogisticSettings::Weighting::balanced;
+  } else {
+    s.class_weight = ch::LogisticSettings::Weighting::given;
+    for (const auto& pair : cw.cast<py::sequence>()) {
+      const auto p = pair.cast<py::sequence>();
+      if (p.size() != 2) throw py::value_error("class_weight pairs must be (label, weight)");
+      s.class_weights.emplace_back(to_label(p[0]), p[1].cast<double>());
+    }
+  }
+}
+
+py::object class_weight_of(const ch::LogisticSettings& s) {
+  if (s.class_weight == ch::LogisticSettings::Weighting::none) return py::none();
+  if (s.class_weight == ch::LogisticSettings::Weighting::balanced) return py::str("balanced");
+  py::list out;
+  for (const auto& [l, w] : s.class_weights) out.append(py::make_tuple(from_label(l), w));
+  return std::move(out);
+}
+
+void register_model_files(py::module_& m) {
+  py::class_<ch::LogisticModel>(m, "LogisticModel", "A saved logistic regression that scores (model file).")
+      .def(py::init([](std::vector<std::string> features, ch::Vector coef, double intercept, const py::sequence& classes,
+                       ch::Vector feature_means, double C, bool fit_intercept, const py::object& class_weight,
+                       double tol, int max_iter, const std::string& solver, int n_iter, bool converged,
+                       double objective) {
+             ch::LogisticModel lm;
+             lm.features = std::move(features);
+             lm.coef = std::move(coef);
+             lm.intercept = intercept;
+             const auto labels = to_labels(classes);
+             if (labels.size() != 2) throw py::value_error("a logistic model has exactly 2 classes");
+             lm.classes = {labels[0], labels[1]};
+             lm.feature_means = std::move(feature_means);
+             lm.settings.C = C;
+             lm.settings.fit_intercept = fit_intercept;
+             set_class_weight(lm.settings, class_weight);
+             lm.settings.tol = tol;
+             lm.settings.max_iter = max_iter;
+             lm.settings.solver = solver_from(solver);
+             lm.n_iter = n_iter;
+             lm.converged = converged;
+             lm.objective = objective;
+             lm.validate();
+             return lm;
+           }),
+           py::arg("features"), py::arg("coef"), py::arg("intercept"), py::arg("classes"), py::arg("feature_means"),
+           py::arg("C"), py::arg("fit_intercept"), py::arg("class_weight"), py::arg("tol"), py::arg("max_iter"),
+           py::arg("solver"), py::arg("n_iter"), py::arg("converged"), py::arg("objective"))
+      .def_readonly("features", &ch::LogisticModel::features)
+      .def_readonly("coef", &ch::LogisticModel::coef)
+      .def_readonly("intercept", &ch::LogisticModel::intercept)
+      .def_property_readonly("classes",
+                             [](const ch::LogisticModel& lm) {
+                               return from_labels(std::vector<ch::Label>(lm.classes.begin(), lm.classes.end()));
+                             })
+      .def_readonly("feature_means", &ch::LogisticModel::feature_means)
+      .def_property_readonly("C", [](const ch::LogisticModel& lm) { return lm.settings.C; })
+      .def_property_readonly("fit_intercept", [](const ch::LogisticModel& lm) { return lm.settings.fit_intercept; })
+      .def_property_readonly("class_weight", [](const ch::LogisticModel& lm) { return class_weight_of(lm.settings); })
+      .def_property_readonly("tol", [](const ch::LogisticModel& lm) { return lm.settings.tol; })
+      .def_property_readonly("max_iter", [](const ch::LogisticModel& lm) { return lm.settings.max_iter; })
+      .def_property_readonly("solver", [](const ch::LogisticModel& lm) { return solver_name(lm.settings.solver); })
+      .def_readonly("n_iter", &ch::LogisticModel::n_iter)
+      .def_readonly("converged", &ch::LogisticModel::converged)
+      .def_readonly("objective", &ch::LogisticModel::objective)
+      .def("decision_function", &ch::LogisticModel::decision_function, py::arg("X"))
+      .def("predict_proba", &ch::LogisticModel::predict_proba, py::arg("X"))
+      .def("predict", &ch::LogisticModel::predict, py::arg("X"))
+      .def(
+          "to_json", [](const ch::LogisticModel& lm, int indent) { return ch::write_model_file(lm, indent); },
+          py::arg("indent") = -1);
+
+  py::class_<ch::CoxModel>(m, "CoxModel", "A saved Cox model that scores (model file).")
+      .def_static(
+          "from_fit",
+          [](const ch::CoxPH& fit, std::vector<std::string> covariates, std::vector<std::string> strata_columns,
+             const std::vector<py::sequence>& levels) {
+            std::vector<std::vector<ch::Label>> lv;
+            for (const auto& level : levels) lv.push_back(to_labels(level));
+            return ch::CoxModel::from_fit(fit, std::move(covariates), std::move(strata_columns), std::move(lv));
+          },
+          py::arg("fit"), py::arg("covariates"), py::arg("strata_columns"), py::arg("strata_levels"))
+      .def_readonly("covariates", &ch::CoxModel::covariates)
+      .def_readonly("params", &ch::CoxModel::params)
+      .def_readonly("standard_errors", &ch::CoxModel::standard_errors)
+      .def_readonly("means", &ch::CoxModel::means)
+      .def_readonly("baseline_times", &ch::CoxModel::baseline_times)
+      .def_readonly("baseline_cumulative_hazard", &ch::CoxModel::baseline_cumulative_hazard)
+      .def_readonly("strata_columns", &ch::CoxModel::strata_columns)
+      .def_property_readonly("strata_levels",
+                             [](const ch::CoxModel& cm) {
+                               py::list out;
+                               for (const auto& level : cm.strata_levels) out.append(py::tuple(from_labels(level)));
+                               return out;
+                             })
+      .def_property_readonly("penalizer", [](const ch::CoxModel& cm) { return cm.settings.penalizer; })
+      .def_property_readonly("alpha", [](const ch::CoxModel& cm) { return cm.settings.alpha; })
+      .def_property_readonly("max_iter", [](const ch::CoxModel& cm) { return cm.settings.max_iter; })
+      .def_property_readonly("tol", [](const ch::CoxModel& cm) { return cm.settings.tol; })
+      .def_readonly("n_iter", &ch::CoxModel::n_iter)
+      .def_readonly("converged", &ch::CoxModel::converged)
+      .def_readonly("log_likelihood", &ch::CoxModel::log_likelihood)
+      .def_readonly("log_likelihood_null", &ch::CoxModel::log_likelihood_null)
+      // a method, as on the fitted _core.CoxPH: the value stored when the file was written
+      .def("concordance_index", [](const ch::CoxModel& cm) { return cm.concordance_index; })
+      .def("baseline_survival", &ch::CoxModel::baseline_survival)
+      .def("confidence_intervals", &ch::CoxModel::confidence_intervals)
+      .def("z_scores", &ch::CoxModel::z_scores)
+      .def("p_values", &ch::CoxModel::p_values)
+      .def("predict_partial_hazard", &ch::CoxModel::predict_partial_hazard, py::arg("X"))
+      .def("predict_log_partial_hazard", &ch::CoxModel::predict_log_partial_hazard, py::arg("X"))
+      .def(
+          "predict_survival_function",
+          [](const ch::CoxModel& cm, const Mat& X, const Vec& times, std::optional<Codes> strata) {
+            return strata ? cm.predict_survival_function(X, times, *strata) : cm.predict_survival_function(X, times);
+          },
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none())
+      .def(
+          "predict_event_probability",
+          [](const ch::CoxModel& cm, const Mat& X, const Vec& times, std::optional<Codes> strata) {
+            return strata ? cm.predict_event_probability(X, times, *strata) : cm.predict_event_probability(X, times);
+          },
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none())
+      .def(
+          "to_json", [](const ch::CoxModel& cm, int indent) { return ch::write_model_file(cm, indent); },
+          py::arg("indent") = -1);
+
+  m.def(
+      "read_model_file",
+      [](const std::string& text) -> py::object {
+        ch::ModelFile file = [&] {
+          py::gil_scoped_release release;
+          return ch::read_model_file(text);
+        }();
+        if (auto* lm = std::get_if<ch::LogisticModel>(&file)) return py::cast(std::move(*lm));
+        return py::cast(std::move(std::get<ch::CoxModel>(file)));
+      },
+      py::arg("text"),
+      "Reads a cxkit model file (JSON text): a LogisticModel or a CoxModel. Raises InputError (ValueError).");
+}
+
 }  // namespace
 
 void register_churn(py::module_& m) {
+  register_model_files(m);
   py::class_<ch::LogisticRegression>(m, "LogisticRegression", "L2 logistic regression (C++ core).")
       .def(py::init([](double C, bool fi, const std::string& cw, double w0, double w1, double tol, int it,
                        const std::string& solver) {

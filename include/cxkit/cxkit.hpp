@@ -64,3 +64,5 @@
 #include "cxkit/churn/features.hpp"
 #include "cxkit/churn/normal.hpp"
 #include "cxkit/churn/scorecard.hpp"
+#include "cxkit/churn/saved_model.hpp"
+#include "cxkit/churn/model_file.hpp"

@@ -24,7 +24,7 @@ from cxkit._time import check_state_version
 
 __all__ = ["CoxPH", "FeatureDescriptions", "KaplanMeier", "LogisticRegression", "Scorecard", "feature_descriptions",
            "metrics", "BacktestResult", "backtest", "build_features", "cohort_retention", "expansion_signals", "label",
-           "renewals"]
+           "load_model", "renewals"]
 
 
 try:  # scikit-learn >= 1.6
@@ -72,6 +72,52 @@ def _columns(df: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     for j, c in enumerate(columns):
         out[:, j] = np.asarray(df[c], dtype=np.float64)
     return out
+
+
+# ---- model files (docs/churn_models.md, "Model files"): versioned JSON, read and checked by the C++ reader ----
+def _label(value: Any) -> Any:
+    """A class label or stratum level as the model file stores it (numpy scalars become Python ones)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _names(names: Sequence[Any], what: str) -> list[str]:
+    bad = [n for n in names if not isinstance(n, str)]
+    if bad:
+        raise ValueError(f"a model file needs string {what} names; {bad[0]!r} is a {type(bad[0]).__name__}")
+    return [str(n) for n in names]
+
+
+def _read_model_file(text: str | bytes, want: type | tuple[type, ...], kind: str) -> Any:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ValueError(f"model file: not UTF-8 text ({e})") from None
+    core = _core.read_model_file(text)
+    if not isinstance(core, want):
+        other = "logistic_regression" if isinstance(core, _core.LogisticModel) else "cox_ph"
+        raise ValueError(f"model file: holds a {other} model, not a {kind}; use cxkit.churn.load_model")
+    return core
+
+
+def _state_fields(state: dict[str, Any], what: str, *keys: str) -> tuple[Any, ...]:
+    """The pickled state's fields; a ValueError naming the missing one (a damaged pickle), not a KeyError."""
+    missing = [k for k in keys if k not in state]
+    if missing:
+        raise ValueError(f"cannot read this {what} pickle: its state has no {missing[0]!r} (damaged?)")
+    return tuple(state[k] for k in keys)
+
+
+def load_model(path: Any) -> LogisticRegression | CoxPH:
+    """Read a model file written by ``save`` (either kind): a fitted ``LogisticRegression`` or ``CoxPH``.
+
+    Raises cxkit.InputError (a ValueError) for a damaged file, another format, or a version newer
+    than this cxkit reads.
+    """
+    from pathlib import Path
+    core = _read_model_file(Path(path).read_bytes(), (_core.LogisticModel, _core.CoxModel), "model")
+    return (LogisticRegression._from_core(core) if isinstance(core, _core.LogisticModel)
+            else CoxPH._from_core(core))
 
 
 def _explain_frame(X: Any, A: np.ndarray, names: Sequence[str], coef: np.ndarray, reference: np.ndarray, top: int,
@@ -202,6 +248,74 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_state_version({"version": state.pop("_cxkit_version", _LR_VERSION)}, "LogisticRegression", _LR_VERSION)
         super().__setstate__(state)
 
+    # ---- model files: to_json / from_json, save / load (the C++ reader validates both ways) ----
+    def _model_file(self) -> Any:
+        from sklearn.utils.validation import check_is_fitted
+        check_is_fitted(self, "coef_")
+        cw = self.class_weight
+        if isinstance(cw, Mapping):
+            cw = [(_label(k), float(v)) for k, v in cw.items()]
+        names = _names(getattr(self, "feature_names_in_", []), "feature")
+        return _core.LogisticModel(names, np.asarray(self.coef_[0], dtype=np.float64), float(self.intercept_[0]),
+                                   [_label(c) for c in self.classes_], np.asarray(self.feature_means_, dtype=np.float64),
+                                   float(self.C), bool(self.fit_intercept), cw, float(self.tol), int(self.max_iter),
+                                   str(self.solver), int(self.n_iter_[0]), bool(self.converged_), float(self.objective_))
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The fitted model as a cxkit model file (``"kind": "logistic_regression"``), for C++ or Python.
+
+        Numbers are written so that they read back bit for bit: ``from_json(m.to_json())`` predicts
+        exactly what ``m`` predicts. Raises NotFittedError before fit, ValueError for labels or
+        feature names a model file cannot hold (labels: str, int, float, bool; names: str).
+
+        Examples
+        --------
+        >>> import numpy as np, cxkit
+        >>> m = cxkit.churn.LogisticRegression().fit(np.array([[0.0], [1.0], [2.0], [3.0]]), [0, 0, 1, 1])
+        >>> back = cxkit.churn.LogisticRegression.from_json(m.to_json())
+        >>> bool((back.predict_proba([[1.5]]) == m.predict_proba([[1.5]])).all())
+        True
+        """
+        return self._model_file().to_json(-1 if indent is None else int(indent))
+
+    @classmethod
+    def _from_core(cls, core: Any) -> LogisticRegression:
+        cw = core.class_weight
+        model = cls(C=core.C, fit_intercept=core.fit_intercept, class_weight=dict(cw) if isinstance(cw, list) else cw,
+                    tol=core.tol, max_iter=core.max_iter, solver=core.solver)
+        coef = np.array(core.coef, dtype=np.float64)
+        model.classes_ = np.asarray(core.classes)
+        model.coef_ = coef.reshape(1, -1)
+        model.intercept_ = np.array([core.intercept], dtype=np.float64)
+        model.n_iter_ = np.array([core.n_iter], dtype=np.int32)
+        model.converged_ = bool(core.converged)
+        model.objective_ = float(core.objective)
+        model.feature_means_ = np.array(core.feature_means, dtype=np.float64)
+        model.n_features_in_ = coef.shape[0]
+        if core.features:
+            model.feature_names_in_ = np.asarray(core.features, dtype=object)
+        return model
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> LogisticRegression:
+        """A fitted model from a model file's text (see ``to_json``).
+
+        Raises cxkit.InputError (a ValueError) naming the key for a damaged or hand-edited file,
+        a file of the other kind, or one of a newer version than this cxkit reads.
+        """
+        return cls._from_core(_read_model_file(text, _core.LogisticModel, "logistic_regression"))
+
+    def save(self, path: Any) -> None:
+        """Write ``to_json(indent=1)`` to ``path`` (UTF-8)."""
+        from pathlib import Path
+        Path(path).write_text(self.to_json(indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Any) -> LogisticRegression:
+        """Read a file written by ``save`` (``from_json`` of its text)."""
+        from pathlib import Path
+        return cls.from_json(Path(path).read_bytes())
+
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the second class: X @ coef_ + intercept_."""
         return self._check(X) @ self.coef_[0] + self.intercept_[0]
@@ -298,25 +412,124 @@ class CoxPH:
         if not hasattr(self, "_core"):
             return f"<p><b>CoxPH</b> (not fitted; penalizer {self.penalizer:g})</p>"
         strata = f", strata {html.escape(str(self.strata))}" if self.strata else ""
-        return (f"<p><b>CoxPH</b>: {len(self._fit_args[0]):,} rows, {len(self.covariates_)} covariates{strata}; "
+        rows = f"{len(self._fit_args[0]):,} rows" if "_fit_args" in self.__dict__ else "read from a model file"
+        return (f"<p><b>CoxPH</b>: {rows}, {len(self.covariates_)} covariates{strata}; "
                 f"log-likelihood {self.log_likelihood_:.4f}</p>"
                 + self.summary.to_html(float_format=lambda v: f"{v:.4g}"))
 
     # ---- pickling: settings and the training frame; loading refits (deterministic: same numbers) ----
+    # A CoxPH read from a model file has no training frame: it pickles as its model file, under
+    # no "version" key (the file carries its own), so a cxkit older than model files refuses it
+    # ("unknown state version None") rather than loading it unfitted.
     def __getstate__(self) -> dict[str, Any]:
         settings = {k: self.__dict__[k] for k in ("penalizer", "strata", "alpha", "max_iter", "tol")}
+        if "_core" in self.__dict__ and "_fit_args" not in self.__dict__:
+            return {"settings": settings, "model_file": self._core.to_json()}
         fitted = self.params_.to_numpy() if "params_" in self.__dict__ else None
         return {"version": _FIT_VERSION, "settings": settings, "fit": self.__dict__.get("_fit_args"), "params": fitted}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        if isinstance(state, dict) and "model_file" in state and "version" not in state:
+            self._set_from_core(_read_model_file(state["model_file"], _core.CoxModel, "cox_ph"))
+            return
         check_state_version(state, "CoxPH", _FIT_VERSION)
-        self.__dict__.update(state["settings"])
-        if state["fit"] is not None:
-            self.fit(*state["fit"])
+        settings, fit, params = _state_fields(state, "CoxPH", "settings", "fit", "params")
+        if (not isinstance(settings, dict) or set(settings) != {"penalizer", "strata", "alpha", "max_iter", "tol"}
+                or not (fit is None or isinstance(fit, tuple) and len(fit) == 3)):
+            raise ValueError("cannot read this CoxPH pickle: its state is damaged")
+        self.__dict__.update(settings)
+        if fit is not None:
+            try:
+                self.fit(*fit)
+            except (KeyError, TypeError, AttributeError, IndexError) as e:  # a damaged frame or column name
+                raise ValueError(f"cannot read this CoxPH pickle: refitting its training frame failed ({e!r})") from e
             # the frame is kept by reference: refuse a pickle whose frame was changed after fit
-            if not np.allclose(self.params_.to_numpy(), state["params"], rtol=1e-6, atol=1e-12, equal_nan=True):
+            if not np.allclose(self.params_.to_numpy(), params, rtol=1e-6, atol=1e-12, equal_nan=True):
                 raise ValueError("cannot read this CoxPH pickle: refitting its training frame gives other "
                                  "coefficients (was the frame modified after fit?)")
+
+    # ---- model files: to_json / from_json, save / load (the C++ reader validates both ways) ----
+    def _model_file(self) -> Any:
+        if "_core" not in self.__dict__:
+            raise ValueError("this CoxPH is not fitted: nothing to write")
+        if isinstance(self._core, _core.CoxModel):  # read from a model file: write it back as it is
+            return self._core
+        levels: list[list[Any]] = []
+        if self.strata:
+            keys = self._strata_levels
+            levels = [[_label(v) for v in (k if isinstance(k, tuple) else (k,))] for k in keys]
+        return _core.CoxModel.from_fit(self._core, _names(self.covariates_, "covariate"),
+                                       _names(self.strata or [], "strata column"), levels)
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The fitted model as a cxkit model file (``"kind": "cox_ph"``): coefficients, training
+        means, the Breslow baseline cumulative hazard per stratum, strata levels, settings and the
+        fit's diagnostics (log-likelihoods, concordance index). Not the training frame.
+
+        ``from_json(m.to_json())`` predicts exactly (bit for bit) what ``m`` predicts. Raises
+        ValueError before fit, or for covariate names / strata levels a model file cannot hold.
+        """
+        return self._model_file().to_json(-1 if indent is None else int(indent))
+
+    def _set_from_core(self, core: Any) -> None:
+        self.penalizer, self.alpha, self.max_iter, self.tol = core.penalizer, core.alpha, core.max_iter, core.tol
+        self.strata = list(core.strata_columns) or None
+        covariates = list(core.covariates) or [f"x{j}" for j in range(len(core.params))]
+        if self.strata:
+            levels = [t if len(t) > 1 else t[0] for t in core.strata_levels]
+            self._strata_levels = (pd.MultiIndex.from_tuples(levels, names=self.strata) if len(self.strata) > 1
+                                   else pd.Index(levels, name=self.strata[0]))
+        self._core = core
+        self.__dict__.pop("_fit_args", None)
+        self.__dict__.pop("_concordance", None)
+        self.covariates_ = covariates
+        idx = pd.Index(covariates, name="covariate")
+        self.params_ = pd.Series(np.asarray(core.params), index=idx, name="coef")
+        self.standard_errors_ = pd.Series(np.asarray(core.standard_errors), index=idx, name="se(coef)")
+        pct = round(100 * (1 - self.alpha))
+        self.confidence_intervals_ = pd.DataFrame(np.asarray(core.confidence_intervals()), index=idx,
+                                                  columns=[f"{pct}% lower-bound", f"{pct}% upper-bound"])
+        self.log_likelihood_ = float(core.log_likelihood)
+        cols = list(self._strata_levels) if self.strata else ["baseline survival"]
+        self.baseline_survival_ = pd.DataFrame(np.asarray(core.baseline_survival()),
+                                               index=pd.Index(np.asarray(core.baseline_times), name="time"),
+                                               columns=cols)
+
+    @classmethod
+    def _from_core(cls, core: Any) -> CoxPH:
+        model = cls.__new__(cls)
+        model._set_from_core(core)
+        return model
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> CoxPH:
+        """A fitted model from a model file's text (see ``to_json``). It predicts, explains and
+        summarises like the original; ``concordance_index_`` is the value stored in the file.
+
+        Raises cxkit.InputError (a ValueError) naming the key for a damaged or hand-edited file,
+        a file of the other kind, or one of a newer version than this cxkit reads.
+
+        Examples
+        --------
+        >>> import pandas as pd, cxkit
+        >>> df = pd.DataFrame({"t": [5, 8, 3, 9, 4, 7], "e": [1, 1, 0, 1, 1, 0], "x": [0.2, 1.0, 0.4, 0.1, 1.5, 0.3]})
+        >>> m = cxkit.churn.CoxPH().fit(df, duration_col="t", event_col="e")
+        >>> back = cxkit.churn.CoxPH.from_json(m.to_json())
+        >>> back.predict_partial_hazard(df).equals(m.predict_partial_hazard(df))
+        True
+        """
+        return cls._from_core(_read_model_file(text, _core.CoxModel, "cox_ph"))
+
+    def save(self, path: Any) -> None:
+        """Write ``to_json(indent=1)`` to ``path`` (UTF-8)."""
+        from pathlib import Path
+        Path(path).write_text(self.to_json(indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Any) -> CoxPH:
+        """Read a file written by ``save`` (``from_json`` of its text)."""
+        from pathlib import Path
+        return cls.from_json(Path(path).read_bytes())
 
     @property
     def concordance_index_(self) -> float:
@@ -415,10 +628,15 @@ class KaplanMeier:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "KaplanMeier", _FIT_VERSION)
-        self.alpha = state["alpha"]
-        if state["fit"] is not None:
-            T, E, W, label = state["fit"]
-            self.fit(T, E, W, label=label)
+        self.alpha, fit = _state_fields(state, "KaplanMeier", "alpha", "fit")
+        if fit is not None:
+            if not (isinstance(fit, tuple) and len(fit) == 4):
+                raise ValueError("cannot read this KaplanMeier pickle: its state is damaged")
+            T, E, W, label = fit
+            try:
+                self.fit(T, E, W, label=label)
+            except (KeyError, TypeError, AttributeError, IndexError) as e:
+                raise ValueError(f"cannot read this KaplanMeier pickle: refitting failed ({e!r})") from e
 
     def survival_at(self, times: Any) -> np.ndarray:
         return np.asarray(self._core.survival_at(np.atleast_1d(np.asarray(times, dtype=np.float64))))
