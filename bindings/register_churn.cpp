@@ -158,9 +158,9 @@ void register_model_files(py::module_& m) {
       .def_readonly("n_iter", &ch::LogisticModel::n_iter)
       .def_readonly("converged", &ch::LogisticModel::converged)
       .def_readonly("objective", &ch::LogisticModel::objective)
-      .def("decision_function", &ch::LogisticModel::decision_function, py::arg("X"))
-      .def("predict_proba", &ch::LogisticModel::predict_proba, py::arg("X"))
-      .def("predict", &ch::LogisticModel::predict, py::arg("X"))
+      .def("decision_function", &ch::LogisticModel::decision_function, py::arg("X"), py::call_guard<py::gil_scoped_release>())
+      .def("predict_proba", &ch::LogisticModel::predict_proba, py::arg("X"), py::call_guard<py::gil_scoped_release>())
+      .def("predict", &ch::LogisticModel::predict, py::arg("X"), py::call_guard<py::gil_scoped_release>())
       .def(
           "to_json", [](const ch::LogisticModel& lm, int indent) { return ch::write_model_file(lm, indent); },
           py::arg("indent") = -1);
@@ -198,24 +198,24 @@ void register_model_files(py::module_& m) {
       .def_readonly("log_likelihood_null", &ch::CoxModel::log_likelihood_null)
       // a method, as on the fitted _core.CoxPH: the value stored when the file was written
       .def("concordance_index", [](const ch::CoxModel& cm) { return cm.concordance_index; })
-      .def("baseline_survival", &ch::CoxModel::baseline_survival)
+      .def("baseline_survival", &ch::CoxModel::baseline_survival, py::call_guard<py::gil_scoped_release>())
       .def("confidence_intervals", &ch::CoxModel::confidence_intervals)
       .def("z_scores", &ch::CoxModel::z_scores)
       .def("p_values", &ch::CoxModel::p_values)
-      .def("predict_partial_hazard", &ch::CoxModel::predict_partial_hazard, py::arg("X"))
-      .def("predict_log_partial_hazard", &ch::CoxModel::predict_log_partial_hazard, py::arg("X"))
+      .def("predict_partial_hazard", &ch::CoxModel::predict_partial_hazard, py::arg("X"), py::call_guard<py::gil_scoped_release>())
+      .def("predict_log_partial_hazard", &ch::CoxModel::predict_log_partial_hazard, py::arg("X"), py::call_guard<py::gil_scoped_release>())
       .def(
           "predict_survival_function",
           [](const ch::CoxModel& cm, const Mat& X, const Vec& times, std::optional<Codes> strata) {
             return strata ? cm.predict_survival_function(X, times, *strata) : cm.predict_survival_function(X, times);
           },
-          py::arg("X"), py::arg("times"), py::arg("strata") = py::none())
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none(), py::call_guard<py::gil_scoped_release>())
       .def(
           "predict_event_probability",
           [](const ch::CoxModel& cm, const Mat& X, const Vec& times, std::optional<Codes> strata) {
             return strata ? cm.predict_event_probability(X, times, *strata) : cm.predict_event_probability(X, times);
           },
-          py::arg("X"), py::arg("times"), py::arg("strata") = py::none())
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none(), py::call_guard<py::gil_scoped_release>())
       .def(
           "to_json", [](const ch::CoxModel& cm, int indent) { return ch::write_model_file(cm, indent); },
           py::arg("indent") = -1);
@@ -237,7 +237,6 @@ void register_model_files(py::module_& m) {
 }  // namespace
 
 void register_churn(py::module_& m) {
-  register_model_files(m);
   py::class_<ch::LogisticRegression>(m, "LogisticRegression", "L2 logistic regression (C++ core).")
       .def(py::init([](double C, bool fi, const std::string& cw, double w0, double w1, double tol, int it,
                        const std::string& solver) {
@@ -262,8 +261,8 @@ void register_churn(py::module_& m) {
                              [](const ch::LogisticRegression& l) {
                                return l.solver_used() == ch::LogisticSolver::lbfgs ? "lbfgs" : "newton";
                              })
-      .def("decision_function", &ch::LogisticRegression::decision_function, py::arg("X"))
-      .def("predict_proba", &ch::LogisticRegression::predict_proba, py::arg("X"));
+      .def("decision_function", &ch::LogisticRegression::decision_function, py::arg("X"), py::call_guard<py::gil_scoped_release>())
+      .def("predict_proba", &ch::LogisticRegression::predict_proba, py::arg("X"), py::call_guard<py::gil_scoped_release>());
 
   py::class_<ch::CoxPH>(m, "CoxPH", "Cox proportional hazards, Efron ties (C++ core).")
       .def(py::init([](double penalizer, double alpha, int max_iter, double tol) {
@@ -291,7 +290,7 @@ void register_churn(py::module_& m) {
       .def("p_values", &ch::CoxPH::p_values)
       .def_property_readonly("log_likelihood", &ch::CoxPH::log_likelihood)
       .def_property_readonly("log_likelihood_null", &ch::CoxPH::log_likelihood_null)
-      .def("concordance_index", &ch::CoxPH::concordance_index)
+      .def("concordance_index", &ch::CoxPH::concordance_index, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("n_iter", &ch::CoxPH::n_iter)
       .def_property_readonly("converged", &ch::CoxPH::converged)
       .def_property_readonly("means", &ch::CoxPH::means)
@@ -299,23 +298,25 @@ void register_churn(py::module_& m) {
       .def_property_readonly("baseline_times", &ch::CoxPH::baseline_times)
       .def_property_readonly("baseline_hazard", &ch::CoxPH::baseline_hazard)
       .def_property_readonly("baseline_cumulative_hazard", &ch::CoxPH::baseline_cumulative_hazard)
-      .def("baseline_survival", &ch::CoxPH::baseline_survival)
-      .def("predict_partial_hazard", &ch::CoxPH::predict_partial_hazard, py::arg("X"))
-      .def("predict_log_partial_hazard", &ch::CoxPH::predict_log_partial_hazard, py::arg("X"))
+      .def("baseline_survival", &ch::CoxPH::baseline_survival, py::call_guard<py::gil_scoped_release>())
+      .def("predict_partial_hazard", &ch::CoxPH::predict_partial_hazard, py::arg("X"), py::call_guard<py::gil_scoped_release>())
+      .def("predict_log_partial_hazard", &ch::CoxPH::predict_log_partial_hazard, py::arg("X"), py::call_guard<py::gil_scoped_release>())
       .def(
           "predict_survival_function",
           [](const ch::CoxPH& model, const Mat& X, const Vec& times, std::optional<Codes> strata) {
             return strata ? model.predict_survival_function(X, times, *strata)
                           : model.predict_survival_function(X, times);
           },
-          py::arg("X"), py::arg("times"), py::arg("strata") = py::none())
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none(), py::call_guard<py::gil_scoped_release>())
       .def(
           "predict_event_probability",
           [](const ch::CoxPH& model, const Mat& X, const Vec& times, std::optional<Codes> strata) {
             return strata ? model.predict_event_probability(X, times, *strata)
                           : model.predict_event_probability(X, times);
           },
-          py::arg("X"), py::arg("times"), py::arg("strata") = py::none());
+          py::arg("X"), py::arg("times"), py::arg("strata") = py::none(), py::call_guard<py::gil_scoped_release>());
+
+  register_model_files(m);  // after CoxPH: CoxModel.from_fit names it in its signature (and stub)
 
   py::class_<ch::KaplanMeier>(m, "KaplanMeier", "Kaplan-Meier estimator (C++ core).")
       .def(py::init<double>(), py::arg("alpha") = 0.05)
@@ -332,8 +333,8 @@ void register_churn(py::module_& m) {
       .def_property_readonly("lower", &ch::KaplanMeier::lower)
       .def_property_readonly("upper", &ch::KaplanMeier::upper)
       .def_property_readonly("median_survival_time", &ch::KaplanMeier::median_survival_time)
-      .def("percentile", &ch::KaplanMeier::percentile)
-      .def("survival_at", py::overload_cast<const Vec&>(&ch::KaplanMeier::survival_at, py::const_))
+      .def("percentile", &ch::KaplanMeier::percentile, py::call_guard<py::gil_scoped_release>())
+      .def("survival_at", py::overload_cast<const Vec&>(&ch::KaplanMeier::survival_at, py::const_), py::call_guard<py::gil_scoped_release>())
       .def("table", [](const ch::KaplanMeier& km) {
         const auto& t = km.table();
         py::dict d;
@@ -363,22 +364,22 @@ void register_churn(py::module_& m) {
          [](const Vec& y, const Vec& s, std::optional<Vec> w) {
            return w ? ch::metrics::roc_auc_score(y, s, *w) : ch::metrics::roc_auc_score(y, s);
          },
-         py::arg("y_true"), py::arg("y_score"), py::arg("sample_weight") = py::none());
+         py::arg("y_true"), py::arg("y_score"), py::arg("sample_weight") = py::none(), py::call_guard<py::gil_scoped_release>());
   mm.def("average_precision_score",
          [](const Vec& y, const Vec& s, std::optional<Vec> w) {
            return w ? ch::metrics::average_precision_score(y, s, *w) : ch::metrics::average_precision_score(y, s);
          },
-         py::arg("y_true"), py::arg("y_score"), py::arg("sample_weight") = py::none());
+         py::arg("y_true"), py::arg("y_score"), py::arg("sample_weight") = py::none(), py::call_guard<py::gil_scoped_release>());
   mm.def("brier_score",
          [](const Vec& y, const Vec& p, std::optional<Vec> w) {
            return w ? ch::metrics::brier_score(y, p, *w) : ch::metrics::brier_score(y, p);
          },
-         py::arg("y_true"), py::arg("y_prob"), py::arg("sample_weight") = py::none());
+         py::arg("y_true"), py::arg("y_prob"), py::arg("sample_weight") = py::none(), py::call_guard<py::gil_scoped_release>());
   mm.def("log_loss",
          [](const Vec& y, const Vec& p, std::optional<Vec> w) {
            return w ? ch::metrics::log_loss(y, p, *w) : ch::metrics::log_loss(y, p);
          },
-         py::arg("y_true"), py::arg("y_prob"), py::arg("sample_weight") = py::none());
+         py::arg("y_true"), py::arg("y_prob"), py::arg("sample_weight") = py::none(), py::call_guard<py::gil_scoped_release>());
   mm.def("concordance_index",
          [](const Vec& T, const Vec& s, std::optional<Vec> E) {
            py::gil_scoped_release release;
@@ -391,15 +392,23 @@ void register_churn(py::module_& m) {
            if (strategy == "uniform") s = ch::metrics::BinStrategy::uniform;
            else if (strategy == "quantile") s = ch::metrics::BinStrategy::quantile;
            else throw py::value_error("strategy must be 'uniform' or 'quantile'");
+           std::vector<ch::metrics::CalibrationBin> bins;
+           {
+             py::gil_scoped_release release;
+             bins = ch::metrics::calibration_table(y, p, n_bins, s);
+           }
            py::list out;
-           for (const auto& b : ch::metrics::calibration_table(y, p, n_bins, s))
+           for (const auto& b : bins)
              out.append(py::make_tuple(b.lower, b.upper, b.count, b.mean_predicted, b.observed_rate));
            return out;
          },
          py::arg("y_true"), py::arg("y_prob"), py::arg("n_bins") = 10, py::arg("strategy") = "uniform");
   mm.def("lift_at_k",
          [](const Vec& y, const Vec& s, std::int64_t k) {
-           const auto r = ch::metrics::lift_at_k(y, s, k);
+           const auto r = [&] {
+             py::gil_scoped_release release;
+             return ch::metrics::lift_at_k(y, s, k);
+           }();
            return py::make_tuple(r.k, r.positives_in_top, r.precision, r.base_rate, r.lift, r.capture);
          },
          py::arg("y_true"), py::arg("y_score"), py::arg("k"));

@@ -9,6 +9,7 @@
 
 #include "cxkit/churn/features.hpp"
 #include "numpy_views.hpp"
+#include "py_progress.hpp"
 #include "register.hpp"
 
 namespace cxkit_bind {
@@ -99,7 +100,7 @@ void register_churn_features(py::module_& m) {
       [](const cxkit::EventLog& log, const cxkit::Table* accounts, const I64& as_of_us, const py::dict& spec_dict,
          std::optional<std::vector<std::string>> moment_names, std::optional<U32> b_row, std::optional<U32> b_moment,
          std::optional<I64> b_started, std::optional<I64> b_deadline, std::optional<U32> n_row,
-         std::optional<I64> n_time, std::optional<F64> n_score) {
+         std::optional<I64> n_time, std::optional<F64> n_score, py::object progress) {
         const ch::FeatureSpec spec = spec_from(spec_dict);
         std::vector<cxkit::Timestamp> as_of;
         for (const std::int64_t us : span_of<std::int64_t>(as_of_us)) as_of.push_back(cxkit::from_micros(us));
@@ -119,12 +120,12 @@ void register_churn_features(py::module_& m) {
           nps->time = vec<std::int64_t>(n_time.value());
           nps->score = vec<double>(n_score.value());
         }
-        ch::FeatureMatrix fm;
-        {
-          py::gil_scoped_release release;
-          fm = ch::build_features(log, accounts, std::span<const cxkit::Timestamp>(as_of), spec, breaches ? &*breaches : nullptr,
-                                  nps ? &*nps : nullptr);
-        }
+        // Progress in rows (accounts); Ctrl-C is checked either way (py_progress.hpp).
+        PyProgress py_progress{std::move(progress), {}};
+        const ch::FeatureMatrix fm = py_progress.run([&](cxkit::Progress p) {
+          return ch::build_features(log, accounts, std::span<const cxkit::Timestamp>(as_of), spec,
+                                    breaches ? &*breaches : nullptr, nps ? &*nps : nullptr, p);
+        });
         const auto rows = static_cast<py::ssize_t>(fm.rows()), cols = static_cast<py::ssize_t>(fm.cols());
         py::array_t<double, py::array::f_style> values({rows, cols});
         std::copy(fm.values.begin(), fm.values.end(), values.mutable_data());
@@ -141,7 +142,9 @@ void register_churn_features(py::module_& m) {
       py::arg("breach_row") = py::none(), py::arg("breach_moment") = py::none(),
       py::arg("breach_started") = py::none(), py::arg("breach_deadline") = py::none(),
       py::arg("nps_row") = py::none(), py::arg("nps_time") = py::none(), py::arg("nps_score") = py::none(),
-      "Point-in-time account features (cxkit::churn::build_features); as_of_us: 1 or one per row.");
+      py::arg("progress") = py::none(),
+      "Point-in-time account features (cxkit::churn::build_features); as_of_us: 1 or one per row; "
+      "progress: None or f(done, total) in rows.");
 
   m.def(
       "churn_next_renewal",

@@ -95,11 +95,14 @@ void register_feedback(py::module_& m) {
                                return py::make_tuple(index.vectorizer().terms().size(),
                                                      index.char_vectorizer().terms().size());
                              })
-      .def("similar", [](const fb::TextIndex& index, const std::string& query, std::size_t k) {
-        std::vector<std::pair<std::size_t, double>> out;
-        for (const auto& h : index.similar(query, k)) out.emplace_back(h.index, h.score);
-        return out;
-      });
+      .def(
+          "similar",
+          [](const fb::TextIndex& index, const std::string& query, std::size_t k) {
+            std::vector<std::pair<std::size_t, double>> out;
+            for (const auto& h : index.similar(query, k)) out.emplace_back(h.index, h.score);
+            return out;
+          },
+          py::call_guard<py::gil_scoped_release>());
 }
 
 }  // namespace cxkit_bind

@@ -85,25 +85,36 @@ void register_io(py::module_& m) {
       py::arg("sep"), py::arg("timestamp_format"), py::arg("on_bad_row"), py::arg("numeric_columns"),
       py::arg("categorical_columns"), py::arg("text_columns"), py::arg("timestamp_columns"),
       py::arg("keep_other_columns"), py::arg("progress") = py::none());
+  // XES progress is in bytes of the input as given (compressed bytes for gzip).
   m.def(
       "read_xes",
-      [](const std::string& path, const std::string& on_bad_row) {
+      [](const std::string& path, const std::string& on_bad_row, unsigned threads, py::object progress) {
         cxkit::io::XesOptions o;
         o.on_bad_row = on_bad_row_from(on_bad_row);
-        py::gil_scoped_release release;
-        return cxkit::io::read_xes(path, o);
+        o.threads = threads;
+        PyProgress py_progress{std::move(progress), {}};
+        return py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return cxkit::io::read_xes(path, o);
+        });
       },
-      py::arg("path"), py::arg("on_bad_row") = "raise");
+      py::arg("path"), py::arg("on_bad_row") = "raise", py::arg("threads") = 0u, py::arg("progress") = py::none());
   m.def(
       "read_xes_bytes",
-      [](const py::bytes& data, const std::string& source, const std::string& on_bad_row) {
+      [](const py::bytes& data, const std::string& source, const std::string& on_bad_row, unsigned threads,
+         py::object progress) {
         cxkit::io::XesOptions o;
         o.on_bad_row = on_bad_row_from(on_bad_row);
+        o.threads = threads;
         const std::string_view buf = data;
-        py::gil_scoped_release release;
-        return cxkit::io::read_xes_buffer(buf, o, source);
+        PyProgress py_progress{std::move(progress), {}};
+        return py_progress.run([&](cxkit::Progress p) {
+          o.progress = std::move(p);
+          return cxkit::io::read_xes_buffer(buf, o, source);
+        });
       },
-      py::arg("data"), py::arg("source") = "<bytes>", py::arg("on_bad_row") = "raise");
+      py::arg("data"), py::arg("source") = "<bytes>", py::arg("on_bad_row") = "raise", py::arg("threads") = 0u,
+      py::arg("progress") = py::none());
 }
 
 }  // namespace cxkit_bind

@@ -187,6 +187,7 @@ void register_journey(py::module_& m) {
              if (!found) throw py::value_error("unknown statistic '" + statistic + "'");
              o.start_end = start_end;
              o.rankdir = rankdir;
+             py::gil_scoped_release release;
              return jr::to_dot(j, o);
            },
            py::arg("labels") = "frequency", py::arg("statistic") = "mean", py::arg("start_end") = true,

@@ -13,6 +13,7 @@
 #include "cxkit/moments/moment.hpp"
 #include "cxkit/moments/nps.hpp"
 #include "cxkit/moments/staffing.hpp"
+#include "py_progress.hpp"
 #include "register.hpp"
 
 namespace cxkit_bind {
@@ -77,17 +78,18 @@ std::span<const double> values_of(const F64& a) { return {a.data(), static_cast<
 
 // Occurrences as a dict of columns: numbers as arrays, status as codes (mo::Status order),
 // keys as codes into the list of distinct key values (a Python string per distinct key only).
+// `progress`: None or f(done, total) in cases; Ctrl-C is checked either way (py_progress.hpp).
 py::dict evaluate_dict(const cxkit::EventLog& log, const std::vector<mo::Moment>& moments,
-                       std::optional<std::int64_t> as_of_us, unsigned threads) {
+                       std::optional<std::int64_t> as_of_us, unsigned threads, py::object progress) {
   mo::EvaluateOptions o;
   if (as_of_us) o.as_of = cxkit::from_micros(*as_of_us);
   o.threads = threads;
-  std::vector<mo::Occurrence> occ;
-  const auto n = [&] {
-    py::gil_scoped_release release;
-    occ = mo::evaluate(log, moments, o);
-    return occ.size();
-  }();
+  PyProgress py_progress{std::move(progress), {}};
+  const std::vector<mo::Occurrence> occ = py_progress.run([&](cxkit::Progress p) {
+    o.progress = std::move(p);
+    return mo::evaluate(log, moments, o);
+  });
+  const std::size_t n = occ.size();
   py::array_t<std::uint32_t> case_id(n), moment(n), key_code(n);
   py::array_t<std::uint8_t> status(n);
   py::array_t<std::int64_t> started(n), stopped(n), elapsed(n), target(n), deadline(n), remaining(n);
@@ -146,17 +148,20 @@ void register_moments(py::module_& m) {
   m.def(
       "moments_evaluate",
       [](const cxkit::EventLog& log, const std::vector<mo::Moment>& moments, std::optional<std::int64_t> as_of_us,
-         unsigned threads) { return evaluate_dict(log, moments, as_of_us, threads); },
-      py::arg("log"), py::arg("moments"), py::arg("as_of_us"), py::arg("threads"));
+         unsigned threads, py::object progress) {
+        return evaluate_dict(log, moments, as_of_us, threads, std::move(progress));
+      },
+      py::arg("log"), py::arg("moments"), py::arg("as_of_us"), py::arg("threads"), py::arg("progress") = py::none());
   m.def(
       "moments_evaluate",
       [](const cxkit::EventLog& log, const std::vector<std::string>& definitions, std::optional<std::int64_t> as_of_us,
-         unsigned threads) {
+         unsigned threads, py::object progress) {
         std::vector<mo::Moment> moments;
         for (const auto& d : definitions) moments.push_back(mo::Moment::from_json_text(d));
-        return evaluate_dict(log, moments, as_of_us, threads);
+        return evaluate_dict(log, moments, as_of_us, threads, std::move(progress));
       },
-      py::arg("log"), py::arg("definitions"), py::arg("as_of_us"), py::arg("threads"));
+      py::arg("log"), py::arg("definitions"), py::arg("as_of_us"), py::arg("threads"),
+      py::arg("progress") = py::none());
   // Compliance: cells keyed by (moment, group label, period); Python computes the labels and
   // period ordinals, C++ keeps the counts and the exact elapsed values (mergeable).
   py::class_<mo::Compliance>(m, "Compliance", "Mergeable compliance cells (C++ core).")

@@ -16,9 +16,14 @@ void register_table(py::module_& m) {
           "from_arrays",
           [](const std::string& key_name, const std::vector<std::string>& keys, const py::list& columns,
              const std::string& source) {
+            // Columns are read from Python objects with the GIL; interning the keys and building
+            // (hashing, validation) run without it, like every other long C++ step.
+            std::vector<cxkit::Column> cols;
+            for (auto spec : columns) cols.push_back(column_from_spec(spec.cast<py::tuple>()));
+            py::gil_scoped_release release;
             cxkit::TableBuilder builder(key_name, source);
             for (const auto& k : keys) builder.add_row(k);
-            for (auto spec : columns) builder.add_full_column(column_from_spec(spec.cast<py::tuple>()));
+            for (auto& c : cols) builder.add_full_column(std::move(c));
             return builder.build();
           },
           py::arg("key_name"), py::arg("keys"), py::arg("columns"), py::arg("source") = "DataFrame")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
+from cxkit._progress import ProgressArg, reporter
 from cxkit._time import MISSING, check_state_version, duration_to_micros, micros_to_series, series_to_micros, to_micros
 from cxkit.event_log import EventLog
 from cxkit.table import Table
@@ -54,7 +55,7 @@ def build_features(log: EventLog, accounts: Any = None, as_of: Any = None, windo
                    occurrences: pd.DataFrame | None = None, nps: pd.DataFrame | None = None, key: str = "account",
                    numeric: Sequence[str] | str = "auto", categorical: Sequence[str] | Mapping[str, Sequence[str]] | str = "auto",
                    exclude: Sequence[str] = DEFAULT_EXCLUDE, max_levels: int = 20, spec: Mapping[str, Any] | None = None,
-                   active_only: bool = True, threads: int = 0) -> pd.DataFrame:
+                   active_only: bool = True, threads: int = 0, *, progress: ProgressArg = None) -> pd.DataFrame:
     """Per-account features as of ``as_of``, from events strictly before it.
 
     Parameters
@@ -86,6 +87,10 @@ def build_features(log: EventLog, accounts: Any = None, as_of: Any = None, windo
         Keep only accounts signed up before ``as_of`` and not churned before it (default);
         else keep every row and add a ``status`` column (active / not_yet / churned).
     threads : int, 0 = all cores (the result never depends on it)
+    progress : bool or callable, optional
+        True shows a tqdm bar of accounts; a callable is called as ``f(done, total)`` in rows
+        (accounts), once per block of 256 rows and once at the end. Never changes the result.
+        Ctrl-C interrupts the work either way (an exception from the callable propagates).
 
     Returns
     -------
@@ -176,7 +181,8 @@ def build_features(log: EventLog, accounts: Any = None, as_of: Any = None, windo
         kw.update(nps_row=rows.to_numpy()[ok].astype(np.uint32), nps_time=series_to_micros(sub["timestamp"], "timestamp"),
                   nps_score=pd.to_numeric(sub["score"]).to_numpy(dtype=np.float64))
 
-    out = _core.churn_build_features(log._core, core_table, as_of_us, d, **kw)
+    with reporter(progress, "building features", unit="account") as callback:
+        out = _core.churn_build_features(log._core, core_table, as_of_us, d, **kw, progress=callback)
     df = pd.DataFrame(np.asarray(out["values"]), index=pd.Index(list(out["keys"]), name=key), columns=list(out["names"]))
     status = np.asarray(out["status"])
     if active_only:
@@ -296,7 +302,7 @@ def _default_model() -> Any:
 def backtest(log: EventLog, accounts: Any, as_of_dates: Sequence[Any], horizon: Any = "30D", model: Any = None,
              features: Sequence[str] | None = None, top: float = 0.1, occurrences: pd.DataFrame | None = None,
              nps: pd.DataFrame | None = None, key: str = "account", observed_until: Any = None,
-             **build_kwargs: Any) -> BacktestResult:
+             progress: ProgressArg = None, **build_kwargs: Any) -> BacktestResult:
     """Rolling evaluation: at each date, train on the past and score the future.
 
     For each ``as_of`` in ``as_of_dates`` (sorted), the training set is every earlier snapshot
@@ -315,6 +321,10 @@ def backtest(log: EventLog, accounts: Any, as_of_dates: Sequence[Any], horizon: 
     top : fraction (0-1) or count of accounts for lift and capture at the top.
     observed_until : end of observation (default: the log's last event); a date whose label window
         ends after it raises ValueError (its labels would be incomplete).
+    progress : bool or callable, optional
+        Progress in steps, two per date: its snapshot built, then its fold scored (or skipped).
+        True shows a tqdm bar; a callable is called as ``f(done, total)`` after every step.
+        Ctrl-C interrupts either way (checked inside each build_features call too).
     **build_kwargs : passed to :func:`build_features` (windows, spec, numeric, categorical, ...).
 
     Returns
@@ -322,10 +332,6 @@ def backtest(log: EventLog, accounts: Any, as_of_dates: Sequence[Any], horizon: 
     BacktestResult with ``folds`` (as_of, n_train, n_test, positives, base_rate, auc,
     average_precision, brier, log_loss, k, lift, capture) and ``scores`` (as_of, account, score, label).
     """
-    from sklearn.base import clone
-
-    from cxkit.churn import metrics
-
     h = _window_us(horizon)
     dates = sorted(to_micros(d) for d in as_of_dates)
     if len(dates) < 2:
@@ -336,6 +342,31 @@ def backtest(log: EventLog, accounts: Any, as_of_dates: Sequence[Any], horizon: 
         raise ValueError(f"as_of {micros_to_series(np.array(late[:1]))[0]} + horizon ends after the observed data "
                          f"({micros_to_series(np.array([end]))[0]}); its labels would be incomplete")
     base = _default_model() if model is None else model
+    with reporter(progress, "backtest", unit="step") as callback:
+        return _backtest_steps(log, accounts, dates, horizon, base, features, top, occurrences, nps, key,
+                               build_kwargs, callback)
+
+
+def _backtest_steps(log: EventLog, accounts: Any, dates: list[int], horizon: Any, base: Any,
+                    features: Sequence[str] | None, top: float, occurrences: pd.DataFrame | None,
+                    nps: pd.DataFrame | None, key: str, build_kwargs: dict[str, Any],
+                    callback: Callable[[int, int], Any] | None) -> BacktestResult:
+    """backtest's work once its arguments are checked; ``callback(done, total)`` after each of
+    its ``2 * len(dates)`` steps (a snapshot built, a fold scored or skipped)."""
+    from sklearn.base import clone
+
+    from cxkit.churn import metrics
+
+    h = _window_us(horizon)
+    total = 2 * len(dates)
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if callback is not None:
+            callback(done, total)
+
     snaps: list[tuple[int, pd.DataFrame, pd.Series]] = []
     for d in dates:
         when = pd.Timestamp(d, unit="us", tz="UTC")
@@ -346,27 +377,36 @@ def backtest(log: EventLog, accounts: Any, as_of_dates: Sequence[Any], horizon: 
         if features is not None:
             X = X[list(features)]
         snaps.append((d, X, y))
-    folds, scored = [], []
-    for i, (d, X, y) in enumerate(snaps):
+        advance()
+
+    def score(i: int, d: int, X: pd.DataFrame, y: pd.Series) -> tuple[dict[str, Any], pd.DataFrame] | None:
         past = [(Xj, yj) for dj, Xj, yj in snaps[:i] if dj + h <= d]
         if not past or y.nunique() < 2:
-            continue
+            return None
         Xtr = pd.concat([p[0] for p in past])
         ytr = pd.concat([p[1] for p in past])
         if ytr.nunique() < 2:
-            continue
+            return None
         m = clone(base).fit(Xtr, ytr.to_numpy())
         p = np.asarray(m.predict_proba(X[Xtr.columns]))[:, 1]
         yt = y.to_numpy(dtype=np.float64)
         k = int(top) if top >= 1 else max(1, math.ceil(top * len(yt)))
         lift = metrics.lift_at_k(yt, p, k)
-        folds.append({"as_of": micros_to_series(np.array([d]))[0], "n_train": len(ytr), "n_test": len(yt),
-                      "positives": int(yt.sum()), "base_rate": float(yt.mean()),
-                      "auc": metrics.roc_auc_score(yt, p), "average_precision": metrics.average_precision_score(yt, p),
-                      "brier": metrics.brier_score(yt, p), "log_loss": metrics.log_loss(yt, p), "k": k,
-                      "lift": lift["lift"], "capture": lift["capture"]})
-        scored.append(pd.DataFrame({"as_of": micros_to_series(np.full(len(yt), d)), key: X.index.to_numpy(),
-                                    "score": p, "label": y.to_numpy()}))
+        fold = {"as_of": micros_to_series(np.array([d]))[0], "n_train": len(ytr), "n_test": len(yt),
+                "positives": int(yt.sum()), "base_rate": float(yt.mean()),
+                "auc": metrics.roc_auc_score(yt, p), "average_precision": metrics.average_precision_score(yt, p),
+                "brier": metrics.brier_score(yt, p), "log_loss": metrics.log_loss(yt, p), "k": k,
+                "lift": lift["lift"], "capture": lift["capture"]}
+        return fold, pd.DataFrame({"as_of": micros_to_series(np.full(len(yt), d)), key: X.index.to_numpy(),
+                                   "score": p, "label": y.to_numpy()})
+
+    folds, scored = [], []
+    for i, (d, X, y) in enumerate(snaps):
+        result = score(i, d, X, y)
+        if result is not None:
+            folds.append(result[0])
+            scored.append(result[1])
+        advance()
     cols = ["as_of", "n_train", "n_test", "positives", "base_rate", "auc", "average_precision", "brier", "log_loss",
             "k", "lift", "capture"]
     return BacktestResult(pd.DataFrame(folds, columns=cols),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import check_state_version, duration_to_micros, micros_to_series, to_micros
+from cxkit._time import check_state_version, duration_to_micros, micros_to_series, state_damage, state_fields, to_micros
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
@@ -61,7 +61,8 @@ class FunnelResult:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "FunnelResult")
-        self.steps, self.segments, self._next = state["steps"], state["segments"], state["next"]
+        self.steps, self.segments, self._next = state_fields(
+            state, "FunnelResult", {"steps": pd.DataFrame, "segments": pd.DataFrame, "next": list})
 
     def _repr_html_(self) -> str:
         first = int(self.steps["customers"].iloc[0]) if len(self.steps) else 0
@@ -127,8 +128,11 @@ class Conformance:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Conformance")
-        for f in self._FIELDS:
-            setattr(self, f, state[f])
+        values = state_fields(state, "Conformance", {"customers": pd.DataFrame, "stages": pd.DataFrame,
+                                                     "first_deviations": pd.DataFrame,
+                                                     "outcome_effects": pd.DataFrame, "mean_fitness": float})
+        for f, value in zip(self._FIELDS, values):
+            setattr(self, f, value)
 
     def _repr_html_(self) -> str:
         return (f"<p><b>Conformance</b>: {len(self.customers):,} customers, mean fitness {self.mean_fitness:.3f}</p>"
@@ -169,7 +173,9 @@ class JourneyDesign:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "JourneyDesign")
-        self._core = _core.JourneyDesign.from_json_text(state["json"])
+        text, = state_fields(state, "JourneyDesign", {"json": str})
+        with state_damage("JourneyDesign"):
+            self._core = _core.JourneyDesign.from_json_text(text)
 
     def check(self, log: EventLog, as_of: Any = None, calendar: Calendar | None = None,
               outcome: Mapping[str, float] | pd.Series | None = None,
@@ -235,7 +241,9 @@ class Playbook:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Playbook")
-        self._core = _core.Playbook.from_json_text(state["json"])
+        text, = state_fields(state, "Playbook", {"json": str})
+        with state_damage("Playbook"):
+            self._core = _core.Playbook.from_json_text(text)
 
     def instantiate(self, customer: str, start: Any, calendar: Calendar | None = None) -> dict[str, Any]:
         """Due dates on the calendar's business days: ``tasks`` (DataFrame), ``critical_path``, ``finish``."""

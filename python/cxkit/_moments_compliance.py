@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_damage, state_fields
 
 __all__ = ["ComplianceSummary", "compliance", "compliance_summary"]
 
@@ -237,15 +237,24 @@ class ComplianceSummary:
                 "groups": dict(self._groups), "cells": cells}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        check_state_version(state, "ComplianceSummary")
-        self._by = tuple(state["by"])
-        self._period = state["period"]
-        self._core = _core.Compliance(self._period is not None)
-        self._moments = list(state["moments"])
-        self._groups = dict(state["groups"])
-        for m, g, p, count, met, breached, pending, overdue, cancelled, el in state["cells"]:
-            self._core.add_cell(m, g, p, count, met, breached, pending, overdue, cancelled,
-                                np.asarray(el, dtype=np.int64))
+        what = "ComplianceSummary"
+        check_state_version(state, what)
+        by, period, moments, groups, cells = state_fields(
+            state, what, {"by": list, "period": (str, type(None)), "moments": list, "groups": dict, "cells": list})
+        self._by, self._period = tuple(by), period
+        self._core = _core.Compliance(period is not None)
+        self._moments, self._groups = list(moments), dict(groups)
+        with state_damage(what):  # a cell of other length or types (the C++ add_cell's TypeError)
+            for m, g, p, count, met, breached, pending, overdue, cancelled, el in cells:
+                # to_frame looks the cell's moment and group up: refuse one that is not there
+                if not (isinstance(m, int) and 0 <= m < len(moments)):
+                    raise ValueError(f"cannot read a {what} pickle: a cell's moment {m!r} is not one of its "
+                                     f"{len(moments)} moments (damaged?)")
+                if by and not (g in groups and len(groups[g]) == len(by)):
+                    raise ValueError(f"cannot read a {what} pickle: a cell's group {g!r} is not one of its "
+                                     "groups (damaged?)")
+                self._core.add_cell(m, g, p, count, met, breached, pending, overdue, cancelled,
+                                    np.asarray(el, dtype=np.int64))
 
 
 def compliance_summary(occurrences: pd.DataFrame, by: Sequence[str] | str | None = None, period: str | None = "M",

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import check_state_version, duration_to_micros, micros_to_series, series_to_micros, to_micros
+from cxkit._time import (check_state_version, duration_to_micros, micros_to_series, series_to_micros, state_damage,
+                         state_fields, to_micros)
 from cxkit.event_log import EventLog
 from cxkit.table import Table
 
@@ -128,7 +129,9 @@ class NotificationPolicy:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "NotificationPolicy")
-        self._json = json.loads(_core.notification_policy_normalize(json.dumps(state["json"])))
+        definition, = state_fields(state, "NotificationPolicy", {"json": dict})
+        with state_damage("NotificationPolicy"):  # json.dumps: TypeError for a value JSON has no form for
+            self._json = json.loads(_core.notification_policy_normalize(json.dumps(definition)))
 
     # ---- replay ----
     @overload

@@ -16,7 +16,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._describe import FeatureDescriptions, feature_descriptions
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_damage, state_fields
 
 __all__ = ["Scorecard"]
 
@@ -90,7 +90,9 @@ class Scorecard:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Scorecard", _STATE_VERSION)
-        self._core = _core.Scorecard.from_json_text(state["definition"])
+        text, = state_fields(state, "Scorecard", {"definition": str})
+        with state_damage("Scorecard"):
+            self._core = _core.Scorecard.from_json_text(text)
 
     def _repr_html_(self) -> str:
         w = self.weights.reset_index()

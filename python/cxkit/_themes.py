@@ -15,7 +15,7 @@ import pandas as pd
 from cxkit import _core
 from cxkit._progress import ProgressArg, reporter
 from cxkit._text import utf8_text
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_damage, state_fields
 
 __all__ = ["ThemeCounts", "ThemeResult", "detect_themes", "theme_nps"]
 
@@ -94,8 +94,11 @@ class ThemeCounts:
 
     def __setstate__(self, state: dict) -> None:
         check_state_version(state, "ThemeCounts", _STATE_VERSION)
-        self._core = _core.ThemeCounts(state["width_us"], state["origin_us"])
-        self._core.load_state(state["cells"])
+        width_us, origin_us, cells = state_fields(state, "ThemeCounts",
+                                                  {"width_us": int, "origin_us": int, "cells": list})
+        with state_damage("ThemeCounts"):  # a cell of other length or types (the C++ load_state's TypeError)
+            self._core = _core.ThemeCounts(width_us, origin_us)
+            self._core.load_state(cells)
 
 
 class ThemeResult:
@@ -245,7 +248,8 @@ class ThemeResult:
 
     def __setstate__(self, state: dict) -> None:
         check_state_version(state, "ThemeResult", _STATE_VERSION)
-        self.themes, self._items, self.info = state["themes"], state["items"], state["info"]
+        self.themes, self._items, self.info = state_fields(
+            state, "ThemeResult", {"themes": pd.DataFrame, "items": pd.DataFrame, "info": dict})
         # Pickles from before the resource limits had no cut to report.
         self.info = {**self.info, "pruned_terms": self.info.get("pruned_terms", 0),
                      "emptied_items": self.info.get("emptied_items", 0)}

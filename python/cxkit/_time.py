@@ -5,6 +5,8 @@ Naive values are read as UTC; aware ones are converted to UTC. Out: time-zone-aw
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,3 +104,69 @@ def check_state_version(state: Any, what: str, current: int = 1) -> None:
                          f"(this one reads up to version {current}); upgrade cxkit")
     if found != current:
         raise ValueError(f"cannot read a {what} pickle: unknown state version {found!r}")
+
+
+# What cxkit's own code raises when it rebuilds an object from a damaged pickle's fields: a key or an
+# index that is not there, a value of another type. (A ValueError already says "bad data" and passes
+# through; KeyboardInterrupt, MemoryError and the like are never turned into "damaged".)
+STATE_DAMAGE: tuple[type[Exception], ...] = (KeyError, IndexError, AttributeError, TypeError, OverflowError)
+
+
+def state_fields(state: Any, what: str, fields: Mapping[str, type[Any] | tuple[type[Any], ...]],
+                 defaults: Mapping[str, Any] | None = None) -> tuple[Any, ...]:
+    """The pickled state's ``fields`` in order, each checked to be an instance of its type(s).
+
+    A field missing from ``state`` takes its value in ``defaults`` (a field older pickles lack) or is
+    refused. A DataFrame or Series field is also checked to be internally whole (see
+    :func:`_check_pandas`). Call after :func:`check_state_version` (which refuses a non-dict state).
+
+    Raises ValueError ``"cannot read a <what> pickle: ..."`` naming the missing or mistyped field, so a
+    damaged pickle fails as bad data, not as a KeyError from deep inside ``__setstate__``. O(fields),
+    plus O(size) for each pandas field.
+    """
+    if not isinstance(state, dict):
+        raise ValueError(f"cannot read a {what} pickle: its state is a {type(state).__name__}, not a dict")
+    out = []
+    for name, kind in fields.items():
+        if name not in state:
+            if defaults is not None and name in defaults:
+                out.append(defaults[name])
+                continue
+            raise ValueError(f"cannot read a {what} pickle: its state has no {name!r} (damaged?)")
+        value = state[name]
+        if not isinstance(value, kind):
+            expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise ValueError(f"cannot read a {what} pickle: its {name!r} is a {type(value).__name__}, "
+                             f"expected {expected} (damaged?)")
+        if isinstance(value, (pd.DataFrame, pd.Series)):
+            _check_pandas(value, what, name)
+        out.append(value)
+    return tuple(out)
+
+
+def _check_pandas(value: pd.DataFrame | pd.Series, what: str, name: str) -> None:
+    """Refuse a DataFrame / Series that pandas unpickled from damaged bytes without noticing: block
+    locations beyond the columns, a replaced ``_metadata``. Such an object loads, then fails on first
+    use (or when pickled again) with an IndexError / TypeError far from the pickle."""
+    # copy() copies _metadata and attrs over, as pickling it again does; equals() walks every block and
+    # the columns each one claims. (Two branches only because pandas-stubs type equals per class.)
+    try:
+        if isinstance(value, pd.DataFrame):
+            value.copy(deep=False).equals(value)
+        else:
+            value.copy(deep=False).equals(value)
+    except STATE_DAMAGE as e:
+        raise ValueError(f"cannot read a {what} pickle: its {name!r} is a damaged {type(value).__name__} "
+                         f"({type(e).__name__}: {e})") from e
+
+
+@contextmanager
+def state_damage(what: str) -> Iterator[None]:
+    """Within ``__setstate__``: what rebuilding the object from checked but still damaged fields
+    raises (STATE_DAMAGE, e.g. a KeyError for a column renamed by a changed byte) becomes a ValueError
+    ``"cannot read a <what> pickle: ..."`` chained to the original."""
+    try:
+        yield
+    except STATE_DAMAGE as e:
+        raise ValueError(f"cannot read a {what} pickle: rebuilding it from its state failed "
+                         f"({type(e).__name__}: {e}) (damaged?)") from e

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from cxkit import _core
-from cxkit._time import check_state_version, duration_to_micros, from_micros, series_to_micros, to_micros
+from cxkit._time import (check_state_version, duration_to_micros, from_micros, series_to_micros, state_damage,
+                         state_fields, to_micros)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_NAMES = {name: short for short, name in zip(WEEKDAYS, ("monday", "tuesday", "wednesday", "thursday",
@@ -84,7 +85,7 @@ class Calendar:
         days = []
         for i, h in enumerate(holidays or ()):
             ts = pd.Timestamp(h)
-            if ts is pd.NaT:
+            if pd.isna(ts):  # (pandas-stubs type Timestamp() as never NaT: an `is pd.NaT` test reads as dead)
                 raise ValueError(f"holidays[{i}]: missing date ({h!r})")
             d = ts.date()
             days.append((d.year, d.month, d.day))
@@ -173,4 +174,6 @@ class Calendar:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Calendar")
-        self._core = _core.Calendar(state["timezone"], state["week"], state["holidays"])
+        timezone, week, holidays = state_fields(state, "Calendar", {"timezone": str, "week": list, "holidays": list})
+        with state_damage("Calendar"):  # the C++ constructor refuses mistyped days and intervals (TypeError)
+            self._core = _core.Calendar(timezone, week, holidays)

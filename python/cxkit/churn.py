@@ -20,7 +20,7 @@ from cxkit._describe import FeatureDescriptions, feature_descriptions
 from cxkit._scorecard import Scorecard
 from cxkit._churn_features import BacktestResult, backtest, build_features, expansion_signals, label, renewals
 from cxkit._retention import cohort_retention
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_fields
 
 __all__ = ["CoxPH", "FeatureDescriptions", "KaplanMeier", "LogisticRegression", "Scorecard", "feature_descriptions",
            "metrics", "BacktestResult", "backtest", "build_features", "cohort_retention", "expansion_signals", "label",
@@ -98,14 +98,6 @@ def _read_model_file(text: str | bytes, want: type | tuple[type, ...], kind: str
         other = "logistic_regression" if isinstance(core, _core.LogisticModel) else "cox_ph"
         raise ValueError(f"model file: holds a {other} model, not a {kind}; use cxkit.churn.load_model")
     return core
-
-
-def _state_fields(state: dict[str, Any], what: str, *keys: str) -> tuple[Any, ...]:
-    """The pickled state's fields; a ValueError naming the missing one (a damaged pickle), not a KeyError."""
-    missing = [k for k in keys if k not in state]
-    if missing:
-        raise ValueError(f"cannot read this {what} pickle: its state has no {missing[0]!r} (damaged?)")
-    return tuple(state[k] for k in keys)
 
 
 def load_model(path: Any) -> LogisticRegression | CoxPH:
@@ -433,7 +425,7 @@ class CoxPH:
             self._set_from_core(_read_model_file(state["model_file"], _core.CoxModel, "cox_ph"))
             return
         check_state_version(state, "CoxPH", _FIT_VERSION)
-        settings, fit, params = _state_fields(state, "CoxPH", "settings", "fit", "params")
+        settings, fit, params = state_fields(state, "CoxPH", {"settings": object, "fit": object, "params": object})
         if (not isinstance(settings, dict) or set(settings) != {"penalizer", "strata", "alpha", "max_iter", "tol"}
                 or not (fit is None or isinstance(fit, tuple) and len(fit) == 3)):
             raise ValueError("cannot read this CoxPH pickle: its state is damaged")
@@ -628,7 +620,7 @@ class KaplanMeier:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "KaplanMeier", _FIT_VERSION)
-        self.alpha, fit = _state_fields(state, "KaplanMeier", "alpha", "fit")
+        self.alpha, fit = state_fields(state, "KaplanMeier", {"alpha": object, "fit": object})
         if fit is not None:
             if not (isinstance(fit, tuple) and len(fit) == 4):
                 raise ValueError("cannot read this KaplanMeier pickle: its state is damaged")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._columns import factorize, from_core, infer_kind, to_spec
-from cxkit._time import check_state_version, micros_to_series, series_to_micros
+from cxkit._time import check_state_version, micros_to_series, series_to_micros, state_damage, state_fields
 
 # pm4py's standard column names, so frames formatted for pm4py work without arguments.
 CASE = "case:concept:name"
@@ -170,6 +170,8 @@ class EventLog:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "EventLog")
-        restored = EventLog.from_pandas(state["frame"], case="case", activity="activity", timestamp="timestamp",
-                                        attributes=state["kinds"])
+        frame, kinds = state_fields(state, "EventLog", {"frame": pd.DataFrame, "kinds": dict})
+        with state_damage("EventLog"):  # e.g. a column renamed by a changed byte: from_pandas's KeyError
+            restored = EventLog.from_pandas(frame, case="case", activity="activity", timestamp="timestamp",
+                                            attributes=kinds)
         self._core = restored._core

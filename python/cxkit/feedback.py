@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxkit import _core
 from cxkit._progress import ProgressArg, reporter
 from cxkit._text import utf8_text
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_damage, state_fields
 from cxkit._themes import ThemeCounts, ThemeResult, detect_themes, theme_nps  # noqa: F401  (themes API)
 
 __all__ = ["DuplicateResult", "TextIndex", "ThemeCounts", "ThemeResult", "detect_themes", "find_duplicates",
@@ -88,8 +89,13 @@ class DuplicateResult:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "DuplicateResult")
-        self.__init__(state["group"], state["groups"], state["candidates"], state["verified"],  # type: ignore[misc]
-                      state.get("oversized_buckets", 0), state.get("skipped_pairs", 0))
+        fields = state_fields(state, "DuplicateResult",
+                              {"group": list, "groups": list, "candidates": (int, np.integer),
+                               "verified": (int, np.integer), "oversized_buckets": (int, np.integer),
+                               "skipped_pairs": (int, np.integer)},
+                              defaults={"oversized_buckets": 0, "skipped_pairs": 0})  # older pickles lack both
+        with state_damage("DuplicateResult"):  # e.g. a group that is not a list of positions
+            self.__init__(*fields)  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return f"DuplicateResult({len(self.groups)} groups, {self.verified_pairs} verified pairs)"
@@ -176,9 +182,11 @@ class TextIndex:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "TextIndex")
-        limits = state.get("limits", (1_000_000, 1_000_000, 4_000_000))
-        self.__init__(state["texts"], max_vocabulary=limits[0],  # type: ignore[misc]  # rebuilt: O(total length)
-                      max_ngram_features=limits[1], max_counted_terms=limits[2])
+        texts, limits = state_fields(state, "TextIndex", {"texts": list, "limits": (list, tuple)},
+                                     defaults={"limits": (1_000_000, 1_000_000, 4_000_000)})  # older pickles
+        with state_damage("TextIndex"):  # e.g. a negative limit (the C++ constructor's TypeError)
+            self.__init__(texts, max_vocabulary=limits[0],  # type: ignore[misc]  # rebuilt: O(total length)
+                          max_ngram_features=limits[1], max_counted_terms=limits[2])
 
     def similar(self, query: str, k: int = 10) -> pd.DataFrame:
         """The ``k`` most similar texts, best first: columns ``index`` and ``score``."""

@@ -82,12 +82,33 @@ def read_csv(
         return EventLog(_core.read_csv(os.fspath(path), *args, callback))
 
 
-def read_xes(path: PathLike | bytes, on_bad_row: str = "raise") -> EventLog:
+def read_xes(path: PathLike | bytes, on_bad_row: str = "raise", *, threads: int = 0,
+             progress: ProgressArg = None) -> EventLog:
     """Read an IEEE 1849 XES event log, plain or gzip-compressed (detected from the content).
 
     The trace's ``concept:name`` is the case, the event's ``concept:name`` the activity and
     ``time:timestamp`` the time; other attributes are kept (trace attributes as ``case:<key>``),
     ``lifecycle:transition`` included.
+
+    Parameters
+    ----------
+    path : str, path-like, or bytes
+        A file path, or the XES content itself as ``bytes``.
+    on_bad_row : {"raise", "skip"}
+        As in :func:`read_csv`; skipped events are listed in ``log.skipped_rows``.
+    threads : int
+        Parser threads, 0 = one per core, 1 = a single parser; the log never depends on it.
+    progress : bool or callable, optional
+        True shows a tqdm bar of bytes read; a callable is called as ``f(done, total)`` in bytes
+        of the input as given (compressed bytes for gzip, so ``total`` is the file size), about
+        every MB of XML text and once at the end. Never changes the result. Ctrl-C interrupts
+        the reading either way.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        Ctrl-C while reading (checked about every MB of text); an exception raised by a
+        ``progress`` callable stops the reading the same way and propagates.
 
     Examples
     --------
@@ -98,6 +119,7 @@ def read_xes(path: PathLike | bytes, on_bad_row: str = "raise") -> EventLog:
     >>> cxkit.read_xes(xes).activities
     ['signed']
     """
-    if isinstance(path, (bytes, bytearray, memoryview)):
-        return EventLog(_core.read_xes_bytes(bytes(path), "<bytes>", on_bad_row))
-    return EventLog(_core.read_xes(os.fspath(path), on_bad_row))
+    with reporter(progress, "reading XES", unit="B", unit_scale=True) as callback:
+        if isinstance(path, (bytes, bytearray, memoryview)):
+            return EventLog(_core.read_xes_bytes(bytes(path), "<bytes>", on_bad_row, int(threads), callback))
+        return EventLog(_core.read_xes(os.fspath(path), on_bad_row, int(threads), callback))

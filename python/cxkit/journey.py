@@ -19,7 +19,7 @@ from cxkit._progress import ProgressArg, reporter
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_fields
 
 from cxkit._journey_plans import Conformance, FunnelResult, JourneyDesign, Playbook, funnel  # noqa: E402
 
@@ -379,8 +379,12 @@ class MarkovChain:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "MarkovChain")
-        self.segment, self.n_cases = state["segment"], int(state["n_cases"])
-        self._core = _StoredChain(state)
+        kinds: dict[str, type[Any] | tuple[type[Any], ...]] = {
+            "segment": object, "n_cases": (int, np.integer), **dict.fromkeys(_CHAIN_NAMES, list),
+            **dict.fromkeys(_CHAIN_ARRAYS, np.ndarray)}
+        self.segment, n_cases = state_fields(state, "MarkovChain", kinds)[:2]
+        self.n_cases = int(n_cases)
+        self._core = _StoredChain(state)  # every field it reads is there, with its type
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, MarkovChain):

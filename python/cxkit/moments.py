@@ -18,7 +18,9 @@ from cxkit._moments_compliance import ComplianceSummary, compliance, compliance_
 from cxkit._moments_impact import impact
 from cxkit._moments_milestones import due, milestone_rule
 from cxkit._notifications import NotificationPolicy
-from cxkit._time import check_state_version, duration_to_micros, micros_to_series, to_micros
+from cxkit._progress import ProgressArg, reporter
+from cxkit._time import (check_state_version, duration_to_micros, micros_to_series, state_damage, state_fields,
+                         to_micros)
 from cxkit.calendar import WEEKDAYS, Calendar
 from cxkit.event_log import EventLog
 
@@ -120,20 +122,39 @@ class Moment:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Moment")
-        self._set(json.dumps(state["json"]))
+        definition, = state_fields(state, "Moment", {"json": dict})
+        with state_damage("Moment"):  # json.dumps: TypeError for a value JSON has no form for
+            self._set(json.dumps(definition))
 
 
 _STATUS_NAMES = np.asarray(["met", "breached", "pending", "overdue", "cancelled"], dtype=object)  # C++ order
 
 
-def evaluate(log: EventLog, moments: Sequence[Moment], as_of: Any = None, threads: int = 0) -> pd.DataFrame:
+def evaluate(log: EventLog, moments: Sequence[Moment], as_of: Any = None, threads: int = 0, *,
+             progress: ProgressArg = None) -> pd.DataFrame:
     """One row per clock cycle: ``case``, ``moment``, ``key``, ``started``, ``stopped``, ``elapsed``,
     ``target``, ``deadline``, ``status`` (met / breached / pending / overdue / cancelled), ``remaining``.
 
     Only events before ``as_of`` count (default: the last event of the log).
+
+    Parameters
+    ----------
+    threads : int
+        Worker threads, 0 = all cores; the rows never depend on it.
+    progress : bool or callable, optional
+        True shows a tqdm bar of cases evaluated; a callable is called as ``f(done, total)`` in
+        cases, once per block of about 16k events and once at the end. Never changes the result.
+        Ctrl-C interrupts the evaluation either way.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        Ctrl-C while evaluating (checked once per block); an exception raised by a ``progress``
+        callable stops the evaluation the same way and propagates.
     """
-    d = _core.moments_evaluate(log._core, [m._def for m in moments], None if as_of is None else to_micros(as_of),
-                               int(threads))
+    with reporter(progress, "evaluating moments", unit="case") as callback:
+        d = _core.moments_evaluate(log._core, [m._def for m in moments], None if as_of is None else to_micros(as_of),
+                                   int(threads), callback)
     cases = np.asarray(log.cases, dtype=object)
     names = np.asarray([m.name for m in moments], dtype=object)
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._progress import ProgressArg, reporter
-from cxkit._time import check_state_version, to_micros
+from cxkit._time import check_state_version, state_fields, to_micros
 from cxkit.calendar import Calendar
 from cxkit.event_log import EventLog
 from cxkit.table import Table
@@ -100,7 +100,7 @@ class Company:
         return (self.truth == other.truth and self.events == other.events
                 and self.accounts_table == other.accounts_table and self.feedback_table == other.feedback_table)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so unhashable (typeshed's idiom)
 
     # ---- pickling: the data itself (Table / EventLog state) and the simulator's arguments ----
     def __getstate__(self) -> dict[str, Any]:
@@ -109,9 +109,11 @@ class Company:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Company")
-        self._core, self._options = None, state["options"]
-        self.accounts_table, self.feedback_table = state["accounts"], state["feedback"]
-        self.events, self.truth = state["events"], state["truth"]
+        # the tables and the log arrive already rebuilt (and checked) by their own __setstate__
+        self._options, self.accounts_table, self.feedback_table, self.events, self.truth = state_fields(
+            state, "Company", {"options": (dict, type(None)), "accounts": Table, "feedback": Table,
+                               "events": EventLog, "truth": dict})
+        self._core = None
         self._accounts = self._feedback = None
 
     def __repr__(self) -> str:

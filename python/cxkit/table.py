@@ -8,7 +8,7 @@ import pandas as pd
 
 from cxkit import _core
 from cxkit._columns import from_core, infer_kind, to_spec
-from cxkit._time import check_state_version
+from cxkit._time import check_state_version, state_damage, state_fields
 
 
 class Table:
@@ -97,4 +97,6 @@ class Table:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "Table")
-        self._core = Table.from_pandas(state["frame"], key=state["key"], columns=state["kinds"])._core
+        key, frame, kinds = state_fields(state, "Table", {"key": str, "frame": pd.DataFrame, "kinds": dict})
+        with state_damage("Table"):  # e.g. a column renamed by a changed byte: from_pandas's KeyError
+            self._core = Table.from_pandas(frame, key=key, columns=kinds)._core

@@ -1,7 +1,8 @@
 // build_features(): one pass over each account's events before as_of.
 //
 // Rows are independent: each worker takes fixed chunks of rows from an atomic counter and
-// writes only its own rows, so the matrix is the same for any thread count. Per-thread
+// writes only its own rows, so the matrix is the same for any thread count. The calling
+// thread is one of the workers, so a progress callback runs between its chunks. Per-thread
 // scratch (last use per feature / user, state per ticket) is sized once by the dictionaries
 // and reset through touched lists, so the hot loop allocates nothing.
 #include <algorithm>
@@ -354,12 +355,13 @@ class RowBuilder {
 }  // namespace
 
 FeatureMatrix build_features(const EventLog& log, const Table* accounts, Timestamp as_of, const FeatureSpec& spec,
-                             const Breaches* breaches, const ScoreList* nps) {
-  return build_features(log, accounts, std::span<const Timestamp>(&as_of, 1), spec, breaches, nps);
+                             const Breaches* breaches, const ScoreList* nps, const Progress& progress) {
+  return build_features(log, accounts, std::span<const Timestamp>(&as_of, 1), spec, breaches, nps, progress);
 }
 
 FeatureMatrix build_features(const EventLog& log, const Table* accounts, std::span<const Timestamp> as_of,
-                             const FeatureSpec& spec, const Breaches* breaches, const ScoreList* nps) {
+                             const FeatureSpec& spec, const Breaches* breaches, const ScoreList* nps,
+                             const Progress& progress) {
   const Layout L = detail::make_layout(log, accounts, spec, breaches);
   FeatureMatrix out;
   out.names = L.names;
@@ -398,11 +400,18 @@ FeatureMatrix build_features(const EventLog& log, const Table* accounts, std::sp
   // Starting a thread costs more than a small log's whole pass (~100k events per thread pays).
   if (spec.threads == 0) threads = static_cast<unsigned>(std::min<std::size_t>(threads, 1 + log.size() / 100'000));
   threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, chunks)));
+  ProgressReporter reporter(progress, n);
   std::atomic<std::size_t> next{0};
+  // Every thread, the calling one included, takes chunks; only the calling thread's
+  // advance() runs the callback. A failure there (Cancelled) or anywhere else empties the
+  // counter so the other threads stop at their next chunk.
   const auto work = [&] {
     Scratch s(L, L.windows.size(), spec.priorities.size(), n_moments);
-    for (std::size_t k; (k = next.fetch_add(1)) < chunks;)
-      for (std::size_t r = k * kChunk, e = std::min(n, r + kChunk); r < e; ++r) builder.build(r, s);
+    for (std::size_t k; (k = next.fetch_add(1)) < chunks;) {
+      const std::size_t e = std::min(n, (k + 1) * kChunk);
+      for (std::size_t r = k * kChunk; r < e; ++r) builder.build(r, s);
+      reporter.advance(e - k * kChunk);
+    }
   };
   if (threads <= 1) {
     work();
@@ -413,6 +422,7 @@ FeatureMatrix build_features(const EventLog& log, const Table* accounts, std::sp
       try {
         work();
       } catch (...) {
+        next.store(chunks);
         failures[i] = std::current_exception();
       }
     };
@@ -423,6 +433,7 @@ FeatureMatrix build_features(const EventLog& log, const Table* accounts, std::sp
     for (const auto& f : failures)
       if (f) std::rethrow_exception(f);
   }
+  reporter.finish();
   return out;
 }
 

@@ -79,7 +79,8 @@ namespace {
 // The hot loop: for every element, all num_perm hashes and running minima. Written on
 // separate 32-bit halves of a_i so that a*y mod 2^64 is two 32x32->64 multiplies, which
 // vectorise (pmuludq); compiled for AVX2 as well, chosen at load time (same results).
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+// Not under ThreadSanitizer: GCC's load-time selector runs before the TSan runtime is up.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void min_hashes(const std::uint64_t* set, std::size_t n, const std::uint32_t* a_lo, const std::uint32_t* a_hi,

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "cxkit/core/error.hpp"
+#include "xes_progress.hpp"
 
 namespace cxkit::io::detail {
 
@@ -16,6 +17,7 @@ std::size_t MemoryReader::read(char* dst, std::size_t n) {
   const std::size_t k = n < data_.size() ? n : data_.size();
   if (k != 0) std::memcpy(dst, data_.data(), k);
   data_.remove_prefix(k);
+  consumed_.fetch_add(k, std::memory_order_relaxed);
   return k;
 }
 
@@ -35,6 +37,7 @@ std::size_t FileReader::read(char* dst, std::size_t n) {
   const std::size_t k = std::fread(dst, 1, n, file_);
   if (k < n && std::ferror(file_))
     throw InputError(std::string("cannot read the file: ") + std::strerror(errno), {path_, -1, "", ""});
+  consumed_.fetch_add(k, std::memory_order_relaxed);
   return k;
 }
 
@@ -45,7 +48,8 @@ struct GunzipReader::State {
 };
 
 GunzipReader::GunzipReader(ByteReader& compressed, std::unique_ptr<char[]> head, std::size_t n, std::string source)
-    : compressed_(compressed), in_(std::move(head)), source_(std::move(source)), z_(std::make_unique<State>()) {
+    : compressed_(compressed), in_(std::move(head)), source_(std::move(source)), z_(std::make_unique<State>()),
+      fed_(n) {
   if (inflateInit2(&z_->zs, 15 + 16) != Z_OK) throw std::bad_alloc();  // 15-bit window, gzip wrapper
   z_->zs.next_in = reinterpret_cast<Bytef*>(in_.get());
   z_->zs.avail_in = static_cast<uInt>(n);
@@ -66,6 +70,7 @@ std::size_t GunzipReader::read(char* dst, std::size_t n) {
     if (zs.avail_in == 0 && !input_done_) {
       const std::size_t k = compressed_.read(in_.get(), kXesChunk);
       input_done_ = k == 0;
+      fed_ += k;
       zs.next_in = reinterpret_cast<Bytef*>(in_.get());
       zs.avail_in = static_cast<uInt>(k);
     }
@@ -79,6 +84,7 @@ std::size_t GunzipReader::read(char* dst, std::size_t n) {
     if (rc == Z_STREAM_END) member_done_ = true;
     else if (rc != Z_OK && !(rc == Z_BUF_ERROR && zs.avail_in == 0)) throw broken("broken gzip data");
   }
+  consumed_.store(fed_ - zs.avail_in, std::memory_order_relaxed);
   return n - zs.avail_out;
 }
 
@@ -180,19 +186,22 @@ bool parse(XML_Parser parser, std::size_t n, bool final) {
   return XML_ParseBuffer(parser, static_cast<int>(n), final ? XML_TRUE : XML_FALSE) != XML_STATUS_ERROR;
 }
 
-// Everything `reader` yields, then the end of the document. `seen` counts bytes already fed.
-bool feed_all(XML_Parser parser, ByteReader& reader, std::size_t seen, const std::string& source) {
+// Everything `reader` yields, then the end of the document. `seen` counts bytes already fed;
+// `input` is the reader whose position progress reports (the file, or the decompressor).
+bool feed_all(XML_Parser parser, ByteReader& reader, std::size_t seen, const std::string& source,
+              const ByteReader& input, XesProgress& progress) {
   for (;;) {
     const std::size_t k = reader.read(expat_buffer(parser), kXesChunk);
     seen += k;
     if (k == 0 && seen == 0) throw InputError("empty input (the gzip data holds no bytes)", {source, -1, "", ""});
     if (!parse(parser, k, k == 0)) return false;
     if (k == 0) return true;
+    progress.step(k, [&] { return input.consumed(); });
   }
 }
 }  // namespace
 
-bool feed_expat(XML_Parser parser, ByteReader& reader, const std::string& source) {
+bool feed_expat(XML_Parser parser, ByteReader& reader, const std::string& source, XesProgress& progress) {
   // The first chunk decides between plain and gzip; compressed bytes need a buffer of their own.
   auto head = std::make_unique<char[]>(kXesChunk);
   const std::size_t n = reader.read(head.get(), kXesChunk);
@@ -201,13 +210,14 @@ bool feed_expat(XML_Parser parser, ByteReader& reader, const std::string& source
     GunzipReader gunzip(reader, std::move(head), n, source);
     // Decompression takes about a sixth of the time parsing does: worth a thread once the
     // input is more than a chunk, not for small inputs.
-    if (n < kXesChunk) return feed_all(parser, gunzip, 0, source);
+    if (n < kXesChunk) return feed_all(parser, gunzip, 0, source, gunzip, progress);
     PrefetchReader ahead(gunzip);
-    return feed_all(parser, ahead, 0, source);
+    return feed_all(parser, ahead, 0, source, gunzip, progress);
   }
   std::memcpy(expat_buffer(parser), head.get(), n);
   if (!parse(parser, n, false)) return false;
-  return feed_all(parser, reader, n, source);
+  progress.step(n, [&] { return reader.consumed(); });
+  return feed_all(parser, reader, n, source, reader, progress);
 }
 
 }  // namespace cxkit::io::detail

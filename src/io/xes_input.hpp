@@ -4,8 +4,10 @@
 
 #include <expat.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -26,15 +28,20 @@ class ByteReader {
   /// Copies up to n bytes to dst; returns how many, 0 only at the end. Throws InputError
   /// on a read or decompression error.
   virtual std::size_t read(char* dst, std::size_t n) = 0;
+  /// Bytes of the original input used up so far (for a decompressor, compressed bytes it
+  /// inflated): the position read_xes reports as progress. Safe from any thread.
+  virtual std::uint64_t consumed() const noexcept = 0;
 };
 
 class MemoryReader final : public ByteReader {
  public:
   explicit MemoryReader(std::string_view data) noexcept : data_(data) {}
   std::size_t read(char* dst, std::size_t n) override;
+  std::uint64_t consumed() const noexcept override { return consumed_.load(std::memory_order_relaxed); }
 
  private:
   std::string_view data_;
+  std::atomic<std::uint64_t> consumed_{0};
 };
 
 class FileReader final : public ByteReader {
@@ -45,10 +52,12 @@ class FileReader final : public ByteReader {
   FileReader(const FileReader&) = delete;
   FileReader& operator=(const FileReader&) = delete;
   std::size_t read(char* dst, std::size_t n) override;
+  std::uint64_t consumed() const noexcept override { return consumed_.load(std::memory_order_relaxed); }
 
  private:
   std::string path_;
   std::FILE* file_ = nullptr;
+  std::atomic<std::uint64_t> consumed_{0};
 };
 
 /// Decompresses gzip data from `compressed`, whose first `n` bytes were already read into
@@ -62,6 +71,9 @@ class GunzipReader final : public ByteReader {
   GunzipReader(const GunzipReader&) = delete;
   GunzipReader& operator=(const GunzipReader&) = delete;
   std::size_t read(char* dst, std::size_t n) override;
+  /// Compressed bytes inflated so far (the bytes read from `compressed` but not yet inflated
+  /// do not count), updated once per read().
+  std::uint64_t consumed() const noexcept override { return consumed_.load(std::memory_order_relaxed); }
 
  private:
   ByteReader& compressed_;
@@ -70,6 +82,8 @@ class GunzipReader final : public ByteReader {
   struct State;
   std::unique_ptr<State> z_;  // z_stream, kept out of this header
   bool input_done_ = false, member_done_ = false;
+  std::uint64_t fed_ = 0;  // compressed bytes handed to zlib
+  std::atomic<std::uint64_t> consumed_{0};
 };
 
 /// Reads `inner` ahead on a second thread, kXesChunk bytes at a time and up to 4 chunks
@@ -83,6 +97,8 @@ class PrefetchReader final : public ByteReader {
   PrefetchReader(const PrefetchReader&) = delete;
   PrefetchReader& operator=(const PrefetchReader&) = delete;
   std::size_t read(char* dst, std::size_t n) override;
+  /// The inner reader's position: ahead of what read() returned by the blocks read ahead.
+  std::uint64_t consumed() const noexcept override { return inner_.consumed(); }
 
  private:
   void run() noexcept;
@@ -102,9 +118,12 @@ class PrefetchReader final : public ByteReader {
   std::thread thread_;
 };
 
+class XesProgress;
+
 /// Feeds everything `reader` yields to `parser`, gunzipping when it starts with the gzip
 /// magic bytes 1f 8b, and finishes the document. Returns false when expat stopped with an
-/// error (the caller reports it). Throws InputError for empty input and broken gzip data.
-bool feed_expat(XML_Parser parser, ByteReader& reader, const std::string& source);
+/// error (the caller reports it). Throws InputError for empty input and broken gzip data,
+/// and what `progress` throws (Cancelled), to which it reports after each chunk parsed.
+bool feed_expat(XML_Parser parser, ByteReader& reader, const std::string& source, XesProgress& progress);
 
 }  // namespace cxkit::io::detail

@@ -15,6 +15,7 @@
 
 #include "xes_handler.hpp"
 #include "xes_merge.hpp"
+#include "xes_progress.hpp"
 
 namespace cxkit::io::detail {
 
@@ -75,8 +76,8 @@ Parsed parse_chunks(const std::vector<std::string_view>& texts, bool first, bool
 
 class Pipeline {
  public:
-  Pipeline(XesChunker& chunker, const XesOptions& options, const std::string& source)
-      : chunker_(chunker), options_(options), source_(source), merger_(source) {}
+  Pipeline(XesChunker& chunker, const XesOptions& options, const std::string& source, XesProgress& progress)
+      : chunker_(chunker), options_(options), source_(source), progress_(progress), merger_(source) {}
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
   ~Pipeline() { stop(); }
@@ -101,6 +102,7 @@ class Pipeline {
   XesChunker& chunker_;
   const XesOptions& options_;
   const std::string& source_;
+  XesProgress& progress_;
   XesMerger merger_;
   std::int64_t breaks_before_ = 0;  // line breaks before slot base_
 
@@ -191,6 +193,9 @@ std::optional<EventLog> Pipeline::run(unsigned threads) {
   XesChunk chunk;
   if (!chunker_.next(chunk)) return std::nullopt;
   if (chunk.last) {  // one chunk: no thread to start
+    // A document with no cut after its first MiB (one huge trace) would be parsed here with
+    // no report at all; one parser reports as it goes (and Ctrl-C reaches it).
+    if (progress_.on() && chunk.text.size() > XesProgress::kStepBytes) return std::nullopt;
     Parsed p = parse_chunks({chunk.text}, true, true, chunker_.layout(), options_, source_);
     if (p.outcome != Outcome::ok || !merge(p)) return std::nullopt;
     return merger_.finish();
@@ -239,6 +244,9 @@ std::optional<EventLog> Pipeline::run(unsigned threads) {
       lock.unlock();
       XesChunk next;
       const bool got = chunker_.next(next);
+      // The callback runs here, on the calling thread and without the lock: the workers
+      // parse on. Reading keeps pace with parsing (at most max_pending chunks ahead).
+      if (got) progress_.step(next.text.size(), [this] { return chunker_.consumed(); });
       lock.lock();
       if (!got) return std::nullopt;  // cannot happen: the last chunk says so
       read_all = next.last;
@@ -256,15 +264,23 @@ std::optional<EventLog> Pipeline::run(unsigned threads) {
 }  // namespace
 
 std::optional<EventLog> read_xes_parallel(XesChunker& chunker, const XesOptions& options, const std::string& source,
-                                          unsigned threads) {
+                                          unsigned threads, XesProgress& progress) {
   try {
     if (!chunker.start()) return std::nullopt;
-    Pipeline pipeline(chunker, options, source);
+    Pipeline pipeline(chunker, options, source, progress);
     return pipeline.run(threads);
   } catch (...) {
+    if (progress.failed()) throw;  // cancelled: the pipeline has stopped its threads
     // Broken gzip, a chunk too large, no memory: one parser reports it, or gets further.
     return std::nullopt;
   }
+}
+
+std::optional<EventLog> read_xes_parallel(XesChunker& chunker, const XesOptions& options, const std::string& source,
+                                          unsigned threads) {
+  static const Progress kQuiet;
+  XesProgress quiet(kQuiet, 0);
+  return read_xes_parallel(chunker, options, source, threads, quiet);
 }
 
 }  // namespace cxkit::io::detail

@@ -29,8 +29,16 @@
 
 namespace cxkit::io::detail {
 
+class XesProgress;
+
 /// The log `chunker`'s document holds, read by `threads` (>= 2) worker threads, or
-/// std::nullopt (see above). Never throws.
+/// std::nullopt (see above). Reports to `progress` on the calling thread after each chunk
+/// it reads (outside the pipeline's lock, so the workers go on meanwhile). Throws only what
+/// `progress` throws (Cancelled, or the callback's own exception).
+std::optional<EventLog> read_xes_parallel(XesChunker& chunker, const XesOptions& options, const std::string& source,
+                                          unsigned threads, XesProgress& progress);
+
+/// The same without progress reporting (options.progress is not called). Never throws.
 std::optional<EventLog> read_xes_parallel(XesChunker& chunker, const XesOptions& options, const std::string& source,
                                           unsigned threads);
 

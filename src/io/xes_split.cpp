@@ -162,12 +162,21 @@ std::size_t max_chunk_for(std::size_t chunk_bytes) noexcept {
 }  // namespace
 
 XesChunker::XesChunker(std::string_view plain_text, std::size_t chunk_bytes) noexcept
-    : chunk_bytes_(chunk_bytes), max_chunk_(max_chunk_for(chunk_bytes)), at_end_(true), rest_(plain_text) {}
+    : chunk_bytes_(chunk_bytes),
+      max_chunk_(max_chunk_for(chunk_bytes)),
+      at_end_(true),
+      rest_(plain_text),
+      memory_size_(plain_text.size()) {}
 
 XesChunker::XesChunker(ByteReader& reader, std::size_t chunk_bytes, std::string source) noexcept
     : chunk_bytes_(chunk_bytes), max_chunk_(max_chunk_for(chunk_bytes)), source_(std::move(source)), raw_(&reader) {}
 
 XesChunker::~XesChunker() = default;
+
+std::uint64_t XesChunker::consumed() const noexcept {
+  if (raw_ == nullptr) return memory_size_ - rest_.size();
+  return input_ != nullptr ? input_->consumed() : raw_->consumed();
+}
 
 std::string_view XesChunker::available() const noexcept {
   return raw_ == nullptr ? rest_ : std::string_view(buf_.get(), size_);

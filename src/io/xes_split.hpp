@@ -75,6 +75,10 @@ class XesChunker {
   /// a reader (memory stays bounded; the caller reads the document with one parser instead).
   bool next(XesChunk& out);
 
+  /// Input bytes used up so far (compressed bytes for gzip), for progress: the bytes of the
+  /// chunks returned from memory, what the reader read (or inflated) otherwise.
+  std::uint64_t consumed() const noexcept;
+
   struct XesUncuttable {};
 
  private:
@@ -91,8 +95,9 @@ class XesChunker {
   bool at_end_ = false;  // every byte of the input is in rest_ or buf_
   std::size_t scan_ = 0, first_any_ = 0;  // choose_cut's progress in the current chunk
 
-  // From memory: the bytes not yet returned.
+  // From memory: the bytes not yet returned, out of memory_size_.
   std::string_view rest_;
+  std::size_t memory_size_ = 0;
   // From a reader: the bytes read and not yet returned, in an owned buffer.
   ByteReader* raw_ = nullptr;
   std::unique_ptr<GunzipReader> gunzip_;

@@ -1,16 +1,20 @@
 // SLA clock evaluation: one pass per case, a small state machine per (moment, key).
 //
-// Determinism: each thread takes a contiguous range of cases and appends its rows in case
-// order; the ranges are concatenated in order, so the result does not depend on the thread
+// Determinism: the cases are cut into contiguous blocks of about 16k events (by the log
+// alone); threads take blocks from a counter and write each block's rows to its own vector,
+// and the blocks are concatenated in order, so the result does not depend on the thread
 // count. Inside a case, rows are emitted when a clock stops and at the case's end, then put
 // in (started, moment) order by a stable insertion sort (nearly sorted already).
 #include "cxkit/moments/evaluate.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <iterator>
+#include <mutex>
 #include <thread>
 
 namespace cxkit::moments {
@@ -152,49 +156,79 @@ class Evaluator {
   }
 
   std::vector<Occurrence> run() {
-    const std::size_t n_cases = log_.n_cases();
-    unsigned threads = opt_.threads != 0 ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
     const std::uint64_t total = log_.size();
+    unsigned threads = opt_.threads != 0 ? opt_.threads : std::max(1u, std::thread::hardware_concurrency());
     // Below ~64k events per thread, starting threads costs more than it saves.
     threads = static_cast<unsigned>(std::clamp<std::uint64_t>(total / 65536, 1, threads));
-    std::vector<std::size_t> bounds(threads + 1, n_cases);
-    bounds[0] = 0;
-    for (unsigned t = 1; t < threads; ++t) {
-      // First case whose start offset reaches t/threads of the events.
-      const auto offs = log_.case_offsets();
-      const std::uint64_t goal = total * t / threads;
-      bounds[t] = static_cast<std::size_t>(std::lower_bound(offs.begin(), offs.end() - 1, goal) - offs.begin());
-      bounds[t] = std::max(bounds[t], bounds[t - 1]);
+    const std::vector<std::size_t> bounds = block_bounds();
+    const std::size_t n_blocks = bounds.size() - 1;
+    ProgressReporter progress(opt_.progress, log_.n_cases());
+    std::vector<Occurrence> out;
+    if (threads == 1 || n_blocks == 1) {
+      // Blocks in order into one vector: the same rows as the parallel path, no concatenation.
+      for (std::size_t b = 0; b < n_blocks; ++b) {
+        run_range(bounds[b], bounds[b + 1], out);
+        progress.advance(bounds[b + 1] - bounds[b]);
+      }
+      progress.finish();
+      return out;
     }
-    std::vector<std::vector<Occurrence>> parts(threads);
-    std::vector<std::exception_ptr> errors(threads);
-    const auto work = [&](unsigned t) {
+    // Workers take blocks from a counter; the calling thread takes its share too, so the
+    // callback runs between its blocks while the others work. Any failure (the callback's
+    // Cancelled included) stops the others at their next block.
+    std::vector<std::vector<Occurrence>> parts(n_blocks);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    const auto work = [&]() noexcept {
       try {
-        run_range(bounds[t], bounds[t + 1], parts[t]);
+        for (std::size_t b; (b = next.fetch_add(1, std::memory_order_relaxed)) < n_blocks;) {
+          run_range(bounds[b], bounds[b + 1], parts[b]);
+          progress.advance(bounds[b + 1] - bounds[b]);
+        }
       } catch (...) {
-        errors[t] = std::current_exception();
+        next.store(n_blocks, std::memory_order_relaxed);
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
       }
     };
-    if (threads == 1) {
-      work(0);
-    } else {
-      std::vector<std::thread> pool;
-      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-      work(0);
-      for (auto& th : pool) th.join();
+    std::vector<std::thread> pool;
+    pool.reserve(threads - 1);
+    try {
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    } catch (...) {  // no more threads: the ones started and this one do the work
     }
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
-    if (threads == 1) return std::move(parts[0]);
+    work();
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
     std::size_t n = 0;
     for (const auto& p : parts) n += p.size();
-    std::vector<Occurrence> out;
     out.reserve(n);
     for (auto& p : parts) std::move(p.begin(), p.end(), std::back_inserter(out));
+    progress.finish();
     return out;
   }
 
  private:
+  // Events per block of cases: a few milliseconds of work, so the progress callback and
+  // Ctrl-C come often while the per-block cost (a vector, a counter) stays negligible.
+  static constexpr std::uint64_t kBlockEvents = 16384;
+
+  // Case boundaries of the blocks: block b holds cases [bounds[b], bounds[b + 1]), starting
+  // at the first case whose events begin at or after b x kBlockEvents (a case is never
+  // split). They depend on the log alone, so the output does not depend on the threads.
+  std::vector<std::size_t> block_bounds() const {
+    const std::size_t n_cases = log_.n_cases();
+    const auto offs = log_.case_offsets();
+    std::vector<std::size_t> bounds{0};
+    for (std::uint64_t goal = kBlockEvents; goal < log_.size(); goal += kBlockEvents) {
+      const auto c = static_cast<std::size_t>(std::lower_bound(offs.begin(), offs.end() - 1, goal) - offs.begin());
+      if (c > bounds.back() && c < n_cases) bounds.push_back(c);
+    }
+    bounds.push_back(n_cases);
+    return bounds;
+  }
+
   std::int64_t latest() const noexcept {
     std::int64_t t = kMinTimestampMicros;
     const auto ts = log_.timestamps();

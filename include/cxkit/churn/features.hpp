@@ -16,6 +16,7 @@
 
 #include "cxkit/churn/feature_spec.hpp"
 #include "cxkit/core/event_log.hpp"
+#include "cxkit/core/progress.hpp"
 #include "cxkit/core/table.hpp"
 #include "cxkit/core/time.hpp"
 
@@ -71,16 +72,21 @@ struct FeatureMatrix {
 /// column that is missing, TypeMismatchError for a column or attribute of the wrong type, and
 /// InputError for a breach/score row out of range. O(events before as_of + rows * columns),
 /// parallel over rows.
+///
+/// `progress` (optional) counts rows (accounts): (rows built, rows()), called on the calling
+/// thread once per block of 256 rows it builds (other threads' rows included in `done`) and
+/// once at the end. A callback returning false stops the work with Cancelled (no result).
+/// FeatureSpec holds what the features are; how a run is watched stays out of it.
 FeatureMatrix build_features(const EventLog& log, const Table* accounts, Timestamp as_of,
                              const FeatureSpec& spec = {}, const Breaches* breaches = nullptr,
-                             const ScoreList* nps = nullptr);
+                             const ScoreList* nps = nullptr, const Progress& progress = {});
 
 /// The same with an as_of per row (e.g. each account's renewal date or tenure anniversary):
 /// row r uses as_of[r]; a row whose as_of is the missing timestamp (kMissingTime) gets NaN
 /// values and status not_yet. Throws InputError unless as_of has 1 or rows() instants.
 FeatureMatrix build_features(const EventLog& log, const Table* accounts, std::span<const Timestamp> as_of,
                              const FeatureSpec& spec = {}, const Breaches* breaches = nullptr,
-                             const ScoreList* nps = nullptr);
+                             const ScoreList* nps = nullptr, const Progress& progress = {});
 
 /// The first renewal on or after as_of of a contract signed at `signup` with a term of
 /// `term_months`: signup + n * term for the smallest n >= 1 with that instant >= as_of (day of

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cxkit/core/event_log.hpp"
+#include "cxkit/core/progress.hpp"
 #include "cxkit/core/skipped_row.hpp"
 
 namespace cxkit::io {
@@ -21,6 +22,11 @@ struct XesOptions {
   /// runs on to the next <trace>). Bounds the text held in memory, about
   /// (2 x threads + 2) x chunk_bytes.
   std::size_t chunk_bytes = std::size_t{1} << 20;
+  /// Optional progress in bytes of the input as given: (bytes used up, file or buffer size),
+  /// so compressed bytes for gzip input. Called on the calling thread about every MiB of
+  /// (decompressed) text read, whatever the thread count, and once at the end when the log
+  /// is built. A callback returning false stops the reading with Cancelled (no result).
+  Progress progress;
 };
 
 /// Reads an XES file (gzip detected from its magic bytes). The trace's concept:name is the
@@ -61,11 +67,19 @@ struct XesOptions {
 ///   and for documents not worth the risk (a DOCTYPE, an encoding other than UTF-8,
 ///   US-ASCII or ISO-8859-1, a chunk over max(16 x chunk_bytes, 64 MiB)), the document is
 ///   read again with one parser, which reports exactly what threads = 1 reports.
+/// - Progress (options.progress): `done` is the input bytes read so far (inflated so far for
+///   gzip), so with read-ahead it may run a few MiB ahead of the parsing; a document read
+///   again with one parser shows no progress until the second read passes the first, but
+///   the callback still runs (so a cancel is seen). The last call (done == total) comes
+///   when the log is built. A file whose size is unknown reports a total of 0. With a callback,
+///   a document over 1 MiB with no cut at all (one huge trace) is left to one parser, which
+///   reports as it parses (the same log; a single chunk would only report at its end).
 ///
 /// Throws NotFoundError when the file does not exist; InputError for an empty file,
 /// malformed XML (with the expat message and line), a root element other than <log>,
 /// broken or truncated gzip, and (with on_bad_row = raise) the first bad row, naming the
-/// source, line, key and value.
+/// source, line, key and value; Cancelled when options.progress cancels (and what its
+/// callback throws).
 /// Complexity: O(bytes + events x attributes).
 EventLog read_xes(const std::string& path, const XesOptions& options = {});
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "cxkit/core/event_log.hpp"
+#include "cxkit/core/progress.hpp"
 #include "cxkit/core/time.hpp"
 #include "cxkit/moments/moment.hpp"
 
@@ -64,15 +65,21 @@ struct EvaluateOptions {
   /// attributes and values the log lacks simply never match (a partition of a larger log
   /// may lack some), and a missing targets.by attribute falls back to `within`.
   bool strict = true;
+  /// Optional progress in cases: (cases evaluated, log.n_cases()), called on the calling
+  /// thread once per block of cases (about 16k events; never per event) and once at the end.
+  /// A callback returning false stops the evaluation with Cancelled (no partial result).
+  Progress progress;
 };
 
 /// Runs every moment's clocks over every case. Rows are ordered by case, then start time,
 /// then moment index, then trigger order.
 /// Throws what Moment::validate() / validate_against() throw (see EvaluateOptions::strict),
-/// and InputError from calendar arithmetic outside the years 0001-9999.
+/// InputError from calendar arithmetic outside the years 0001-9999, and Cancelled when
+/// options.progress cancels.
 /// Complexity: one pass over the events, O(1) expected per event that matches a condition
 /// (a flat hash of (moment, key) per case), two calendar operations per clock cycle; no
-/// heap allocation per event. Parallel over contiguous ranges of cases.
+/// heap allocation per event. Parallel over contiguous blocks of cases (the blocks depend on
+/// the log only, so the rows are the same for any thread count).
 std::vector<Occurrence> evaluate(const EventLog& log, std::span<const Moment> moments,
                                  const EvaluateOptions& options = {});
 
