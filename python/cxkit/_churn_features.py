@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cxkit import _core
@@ -168,7 +169,7 @@ def build_features(log: EventLog, accounts: Any = None, as_of: Any = None, windo
         ok = rows.notna().to_numpy()
         occ = occ[ok]
         kw.update(moment_names=names, breach_row=rows.to_numpy()[ok].astype(np.uint32),
-                  breach_moment=pd.Index(names).get_indexer(occ["moment"].astype(str)).astype(np.uint32),
+                  breach_moment=pd.Index(names).get_indexer(pd.Index(occ["moment"].astype(str))).astype(np.uint32),
                   breach_started=series_to_micros(occ["started"], "started"),
                   breach_deadline=series_to_micros(occ["deadline"], "deadline"))
     if nps is not None:
@@ -186,7 +187,8 @@ def build_features(log: EventLog, accounts: Any = None, as_of: Any = None, windo
     df = pd.DataFrame(np.asarray(out["values"]), index=pd.Index(list(out["keys"]), name=key), columns=list(out["names"]))
     status = np.asarray(out["status"])
     if active_only:
-        return df[status == 0]
+        active: npt.NDArray[np.bool_] = status == 0
+        return df[active]
     df["status"] = _STATUS[status]
     return df
 
@@ -486,7 +488,7 @@ def renewals(scores: Any, accounts: Any, as_of: Any, within: Any = "90D", driver
                         "risk": risk.loc[idx].to_numpy(), "arr": money.to_numpy(dtype=np.float64)}, index=idx)
     out["arr_at_risk"] = out["risk"] * out["arr"]
     out["drivers"] = drv.reindex(idx).to_numpy() if drv is not None else None
-    keep = (due != MISSING) & (due >= t) & (due < t + w)
+    keep: npt.NDArray[np.bool_] = (due != MISSING) & (due >= t) & (due < t + w)
     out = out[keep]
     out.index.name = key
     return out.sort_values(["arr_at_risk", "arr"], ascending=False, kind="mergesort")

@@ -88,11 +88,11 @@ class ThemeCounts:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ThemeCounts) and bool(self._core == other._core)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"version": _STATE_VERSION, "width_us": self._core.width_us, "origin_us": self._core.origin_us,
                 "cells": self._core.state()}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "ThemeCounts", _STATE_VERSION)
         width_us, origin_us, cells = state_fields(state, "ThemeCounts",
                                                   {"width_us": int, "origin_us": int, "cells": list})
@@ -116,7 +116,7 @@ class ThemeResult:
         Cosine of each row to its theme's centroid (0 when unassigned).
     """
 
-    def __init__(self, themes: pd.DataFrame, items: pd.DataFrame, info: dict) -> None:
+    def __init__(self, themes: pd.DataFrame, items: pd.DataFrame, info: dict[str, Any]) -> None:
         self.themes = themes
         self._items = items  # theme, customer, time, weight, similarity (input index)
         self.info = info
@@ -156,7 +156,7 @@ class ThemeResult:
         w = _window(window)
         start = self._items["time"].min().floor("D")
         n_windows = int((self._items["time"].max() - start) // w) + 1
-        grid = pd.MultiIndex.from_product([self.themes["id"].to_numpy(), start + w * np.arange(n_windows)],
+        grid = pd.MultiIndex.from_product([pd.Index(self.themes["id"].to_numpy()), start + w * np.arange(n_windows)],
                                           names=["theme", "start"])
         out = c.set_index(["theme", "start"]).reindex(grid, fill_value=0).reset_index()
         out.insert(1, "label", out["theme"].map(self.themes.set_index("id")["label"]))
@@ -243,10 +243,10 @@ class ThemeResult:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"version": _STATE_VERSION, "themes": self.themes, "items": self._items, "info": self.info}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         check_state_version(state, "ThemeResult", _STATE_VERSION)
         self.themes, self._items, self.info = state_fields(
             state, "ThemeResult", {"themes": pd.DataFrame, "items": pd.DataFrame, "info": dict})

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -39,8 +40,8 @@ _FIT_VERSION = 1  # CoxPH / KaplanMeier: the fit inputs, refitted on load (the C
 
 try:  # NumPy >= 2.0
     from numpy.lib.array_utils import byte_bounds as _byte_bounds
-except ImportError:  # NumPy 1.x
-    _byte_bounds = np.byte_bounds
+except ImportError:  # NumPy 1.x: the top-level function (NumPy 2 removed it, and its stubs with it)
+    _byte_bounds = getattr(np, "byte_bounds")
 
 
 def _root(a: np.ndarray) -> Any:
@@ -135,7 +136,7 @@ def _explain_frame(X: Any, A: np.ndarray, names: Sequence[str], coef: np.ndarray
     return pd.DataFrame(rows, columns=["account", "rank", "feature", "value", "contribution", "effect", "text"])
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # scikit-learn ships no type stubs
     """Binary logistic regression with an L2 penalty on the coefficients (not the intercept).
 
     Minimises ``C * sum_i w_i * logloss_i + ||beta||^2 / 2``, scikit-learn's objective, solved to
@@ -226,10 +227,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.feature_means_ = A.mean(axis=0)  # the reference account of explain()
         return self
 
-    def _check(self, X: Any) -> np.ndarray:
+    def _check(self, X: Any) -> npt.NDArray[np.float64]:
         from sklearn.utils.validation import check_is_fitted
         check_is_fitted(self, "coef_")
-        return _validate_data(self, X, dtype=np.float64, reset=False)
+        A: npt.NDArray[np.float64] = _validate_data(self, X, dtype=np.float64, reset=False)
+        return A
 
     # ---- pickling: scikit-learn's state (it records its own version) plus cxkit's format version ----
     def __getstate__(self) -> dict[str, Any]:
@@ -241,7 +243,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
 
     # ---- model files: to_json / from_json, save / load (the C++ reader validates both ways) ----
-    def _model_file(self) -> Any:
+    def _model_file(self) -> _core.LogisticModel:
         from sklearn.utils.validation import check_is_fitted
         check_is_fitted(self, "coef_")
         cw = self.class_weight
@@ -271,7 +273,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return self._model_file().to_json(-1 if indent is None else int(indent))
 
     @classmethod
-    def _from_core(cls, core: Any) -> LogisticRegression:
+    def _from_core(cls, core: _core.LogisticModel) -> LogisticRegression:
         cw = core.class_weight
         model = cls(C=core.C, fit_intercept=core.fit_intercept, class_weight=dict(cw) if isinstance(cw, list) else cw,
                     tol=core.tol, max_iter=core.max_iter, solver=core.solver)
@@ -310,7 +312,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Log-odds of the second class: X @ coef_ + intercept_."""
-        return self._check(X) @ self.coef_[0] + self.intercept_[0]
+        z: npt.NDArray[np.float64] = self._check(X) @ self.coef_[0] + self.intercept_[0]
+        return z
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities of ``classes_[0]`` and ``classes_[1]``, shape (n, 2)."""
@@ -320,7 +323,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         z = self.decision_function(X)  # first: raises NotFittedError before classes_ is looked up
-        return self.classes_[(z > 0).astype(int)]
+        labels: np.ndarray = self.classes_[(z > 0).astype(int)]
+        return labels
 
     def explain(self, X: Any, top: int = 3, descriptions: FeatureDescriptions | None = None) -> pd.DataFrame:
         """Each account's `top` largest drivers of its log-odds, in plain words.
@@ -383,7 +387,7 @@ class CoxPH:
         core = _core.CoxPH(float(self.penalizer), float(self.alpha), int(self.max_iter), float(self.tol))
         core.fit(X, np.asarray(df[duration_col], dtype=np.float64), np.asarray(df[event_col], dtype=np.float64),
                  self._strata_codes(df, fitting=True))
-        self._core = core
+        self._core: _core.CoxPH | _core.CoxModel = core  # a CoxModel when read from a model file
         self._fit_args = (df, duration_col, event_col)  # what pickling keeps (a reference, not a copy)
         self.__dict__.pop("_concordance", None)
         self.covariates_ = covariates
@@ -416,7 +420,7 @@ class CoxPH:
     def __getstate__(self) -> dict[str, Any]:
         settings = {k: self.__dict__[k] for k in ("penalizer", "strata", "alpha", "max_iter", "tol")}
         if "_core" in self.__dict__ and "_fit_args" not in self.__dict__:
-            return {"settings": settings, "model_file": self._core.to_json()}
+            return {"settings": settings, "model_file": self._model_file().to_json()}  # its CoxModel's text
         fitted = self.params_.to_numpy() if "params_" in self.__dict__ else None
         return {"version": _FIT_VERSION, "settings": settings, "fit": self.__dict__.get("_fit_args"), "params": fitted}
 
@@ -441,7 +445,7 @@ class CoxPH:
                                  "coefficients (was the frame modified after fit?)")
 
     # ---- model files: to_json / from_json, save / load (the C++ reader validates both ways) ----
-    def _model_file(self) -> Any:
+    def _model_file(self) -> _core.CoxModel:
         if "_core" not in self.__dict__:
             raise ValueError("this CoxPH is not fitted: nothing to write")
         if isinstance(self._core, _core.CoxModel):  # read from a model file: write it back as it is
@@ -463,7 +467,7 @@ class CoxPH:
         """
         return self._model_file().to_json(-1 if indent is None else int(indent))
 
-    def _set_from_core(self, core: Any) -> None:
+    def _set_from_core(self, core: _core.CoxModel) -> None:
         self.penalizer, self.alpha, self.max_iter, self.tol = core.penalizer, core.alpha, core.max_iter, core.tol
         self.strata = list(core.strata_columns) or None
         covariates = list(core.covariates) or [f"x{j}" for j in range(len(core.params))]
@@ -488,7 +492,7 @@ class CoxPH:
                                                columns=cols)
 
     @classmethod
-    def _from_core(cls, core: Any) -> CoxPH:
+    def _from_core(cls, core: _core.CoxModel) -> CoxPH:
         model = cls.__new__(cls)
         model._set_from_core(core)
         return model
@@ -532,7 +536,7 @@ class CoxPH:
 
     @property
     def hazard_ratios_(self) -> pd.Series:
-        return np.exp(self.params_).rename("exp(coef)")
+        return pd.Series(np.exp(self.params_.to_numpy()), index=self.params_.index, name="exp(coef)")
 
     @property
     def summary(self) -> pd.DataFrame:

@@ -148,9 +148,11 @@ class JourneyMap:
         """A ``networkx.DiGraph``: nodes carry the activity statistics, edges the edge statistics."""
         import networkx as nx
         g = nx.DiGraph()
-        for row in self.activities.to_dict("records"):
+        for record in self.activities.to_dict("records"):
+            row = {str(k): v for k, v in record.items()}  # column names, as keyword attributes
             g.add_node(row.pop("activity"), **row)
-        for row in self.edges.to_dict("records"):
+        for record in self.edges.to_dict("records"):
+            row = {str(k): v for k, v in record.items()}
             g.add_edge(row.pop("source"), row.pop("target"), **row)
         return g
 
@@ -169,10 +171,10 @@ class JourneyMap:
         if ax is None:
             _, ax = plt.subplots(figsize=(2.2 * len(layers) + 2, 0.55 * tallest + 1.5))
         top = max(int(edges["count"].max()), 1) if len(edges) else 1
-        for e in edges.itertuples():
-            (x0, y0), (x1, y1) = pos[e.source], pos[e.target]
+        for source, target, count in zip(edges["source"], edges["target"], edges["count"]):
+            (x0, y0), (x1, y1) = pos[source], pos[target]
             ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                        arrowprops=dict(arrowstyle="->", lw=0.4 + 4 * e.count / top, alpha=0.45, color="#4a6fa5",
+                        arrowprops=dict(arrowstyle="->", lw=0.4 + 4 * count / top, alpha=0.45, color="#4a6fa5",
                                         connectionstyle="arc3,rad=0.2", shrinkA=14, shrinkB=14))
         events = dict(zip(self.activities["activity"], self.activities["events"]))
         for a, (x, y) in pos.items():
@@ -240,8 +242,9 @@ def _layers(activities: list[str], edges: pd.DataFrame, starts: dict[str, int]) 
     along edges taken most frequent first; activities never reached go in a last layer."""
     layer = {a: 0 for a in starts}
     by_source: dict[str, list[str]] = {}
-    for e in edges.sort_values("count", ascending=False).itertuples():
-        by_source.setdefault(e.source, []).append(e.target)
+    ranked = edges.sort_values("count", ascending=False)
+    for source, target in zip(ranked["source"], ranked["target"]):
+        by_source.setdefault(source, []).append(target)
     frontier = list(starts)
     while frontier:
         nxt = []

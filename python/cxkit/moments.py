@@ -260,7 +260,7 @@ def nps(scores: Any, by: Any = None, period: str | None = None, window: Any = No
             return _nps_table(pro[None].sum(1), pas[None].sum(1), det[None].sum(1), confidence)
         g = pd.DataFrame({"p": pro, "s": pas, "d": det}).groupby(labels, sort=True).sum()
         return _nps_table(g["p"].to_numpy(), g["s"].to_numpy(), g["d"].to_numpy(), confidence).set_axis(
-            g.index.rename([lab.name for lab in labels] if len(labels) > 1 else labels[0].name))
+            g.index.set_names([lab.name for lab in labels]))  # one name per grouping level
     if times is None:
         raise ValueError("period and window need answer times: pass a DataFrame with a timestamp column "
                          "or a Series with a DatetimeIndex")
@@ -277,7 +277,7 @@ def nps(scores: Any, by: Any = None, period: str | None = None, window: Any = No
     if n == 0:
         return _nps_table(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), confidence)
     periods = pd.period_range(per.min(), per.max(), freq=period)
-    ends = (periods + 1).start_time  # exclusive window ends: the next period's start
+    ends = periods.shift(1).start_time  # exclusive window ends: the next period's start
     starts = ends - width
     keys = pd.DataFrame({lab.name: lab for lab in labels}) if labels else None
     groups = [((), np.arange(n))] if keys is None else [
@@ -289,7 +289,8 @@ def nps(scores: Any, by: Any = None, period: str | None = None, window: Any = No
         cum = [np.concatenate([[0], np.cumsum(a[order])]) for a in (pro, pas, det)]
         hi = np.searchsorted(tv, ends.to_numpy(), side="left")
         lo = np.searchsorted(tv, starts.to_numpy(), side="left")
-        out = _nps_table(*(c[hi] - c[lo] for c in cum), confidence)
+        pro_w, pas_w, det_w = (c[hi] - c[lo] for c in cum)
+        out = _nps_table(pro_w, pas_w, det_w, confidence)
         out.insert(0, "window_end", ends.tz_localize("UTC"))
         out.insert(0, "window_start", starts.tz_localize("UTC"))
         idx_frame = pd.DataFrame({**{lab.name: [v] * len(periods) for lab, v in zip(labels, k)}, "period": periods})
