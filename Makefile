@@ -7,7 +7,7 @@ BUILD := build/dev
 CMAKE_PY = -DPython_EXECUTABLE=$(abspath $(PY)) -Dpybind11_DIR=$$($(PY) -m pybind11 --cmakedir)
 export PYTHONPATH := $(CURDIR)/$(BUILD)/python
 
-.PHONY: all bootstrap build test test-cpp test-python fuzz-smoke fuzz demo bench asan clean
+.PHONY: all bootstrap build test test-cpp test-python fuzz-smoke fuzz demo bench asan tsan clean
 
 all: build
 
@@ -42,10 +42,12 @@ demo: build
 bench: bootstrap
 	@scripts/bench
 
+# Sanitizers: ASan + UBSan over the C++ and Python suites; TSan over the tests that start threads.
 asan: bootstrap
-	cmake --preset asan >/dev/null
-	cmake --build build/asan -j $(JOBS)
-	ctest --test-dir build/asan --output-on-failure --no-tests=error -j $(JOBS)
+	@scripts/sanitize
+
+tsan: bootstrap
+	@scripts/tsan
 
 clean:
 	rm -rf build cxkit-report python/cxkit/_core*.so
