@@ -11,6 +11,7 @@
 
 #include "concordance.hpp"
 #include "cox_efron.hpp"
+#include "cox_predict.hpp"
 #include "radix_sort.hpp"
 #include "cxkit/churn/metrics.hpp"
 #include "cxkit/churn/normal.hpp"
@@ -417,18 +418,6 @@ std::vector<Eigen::Index> CoxPH::stratum_columns(const CodesRef& strata, Eigen::
   return col;
 }
 
-double CoxPH::interp_baseline(Eigen::Index k, double t) const noexcept {
-  // numpy.interp: clamp outside [t_0, t_last], else slope * (t - t_j) + H_j.
-  const Vector& xs = baseline_times_;
-  const Eigen::Index m = xs.size();
-  if (t <= xs[0]) return baseline_cumhaz_(0, k);
-  if (t >= xs[m - 1]) return baseline_cumhaz_(m - 1, k);
-  const Eigen::Index j = (std::upper_bound(xs.data(), xs.data() + m, t) - xs.data()) - 1;
-  if (t == xs[j]) return baseline_cumhaz_(j, k);
-  const double slope = (baseline_cumhaz_(j + 1, k) - baseline_cumhaz_(j, k)) / (xs[j + 1] - xs[j]);
-  return slope * (t - xs[j]) + baseline_cumhaz_(j, k);
-}
-
 Matrix CoxPH::predict_cumulative_hazard(const MatrixRef& X, const VectorRef& times) const {
   return predict_cumulative_hazard(X, times, Codes());
 }
@@ -436,15 +425,7 @@ Matrix CoxPH::predict_cumulative_hazard(const MatrixRef& X, const VectorRef& tim
 Matrix CoxPH::predict_cumulative_hazard(const MatrixRef& X, const VectorRef& times, const CodesRef& strata) const {
   const Vector ph = predict_partial_hazard(X);
   detail::check_finite(times, "times");
-  const auto col = stratum_columns(strata, X.rows());
-  // Interpolate each (stratum, time) once, then scale by each row's partial hazard.
-  Matrix base(baseline_cumhaz_.cols(), times.size());
-  for (Eigen::Index k = 0; k < base.rows(); ++k) {
-    for (Eigen::Index t = 0; t < times.size(); ++t) base(k, t) = interp_baseline(k, times[t]);
-  }
-  Matrix out(X.rows(), times.size());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) out.row(i) = ph[i] * base.row(col[static_cast<std::size_t>(i)]);
-  return out;
+  return detail::cumulative_hazard(ph, stratum_columns(strata, X.rows()), times, baseline_times_, baseline_cumhaz_);
 }
 
 Matrix CoxPH::predict_survival_function(const MatrixRef& X, const VectorRef& times) const {
@@ -463,12 +444,7 @@ Vector CoxPH::predict_survival_at(const MatrixRef& X, const VectorRef& times, co
   const Vector ph = predict_partial_hazard(X);
   detail::check_same_length(X.rows(), times.size(), "X rows", "times");
   detail::check_finite(times, "times");
-  const auto col = stratum_columns(strata, X.rows());
-  Vector out(X.rows());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) {
-    out[i] = std::exp(-ph[i] * interp_baseline(col[static_cast<std::size_t>(i)], times[i]));
-  }
-  return out;
+  return detail::survival_at(ph, stratum_columns(strata, X.rows()), times, baseline_times_, baseline_cumhaz_);
 }
 
 Vector CoxPH::predict_event_probability(const MatrixRef& X, const VectorRef& times) const {

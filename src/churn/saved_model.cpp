@@ -12,6 +12,7 @@
 #include "cxkit/churn/normal.hpp"
 #include "cxkit/core/error.hpp"
 
+#include "cox_predict.hpp"
 #include "validate.hpp"
 
 namespace cxkit::churn {
@@ -340,30 +341,11 @@ std::vector<Eigen::Index> CoxModel::stratum_columns(const CodesRef& strata, Eige
   return col;
 }
 
-double CoxModel::interp_baseline(Eigen::Index k, double t) const noexcept {
-  // numpy.interp, exactly as CoxPH::interp_baseline: clamp outside, else slope * (t - t_j) + H_j.
-  const Vector& xs = baseline_times;
-  const Matrix& H = baseline_cumulative_hazard;
-  const Eigen::Index m = xs.size();
-  if (t <= xs[0]) return H(0, k);
-  if (t >= xs[m - 1]) return H(m - 1, k);
-  const Eigen::Index j = (std::upper_bound(xs.data(), xs.data() + m, t) - xs.data()) - 1;
-  if (t == xs[j]) return H(j, k);
-  const double slope = (H(j + 1, k) - H(j, k)) / (xs[j + 1] - xs[j]);
-  return slope * (t - xs[j]) + H(j, k);
-}
-
 Matrix CoxModel::predict_cumulative_hazard(const MatrixRef& X, const VectorRef& times, const CodesRef& strata) const {
   const Vector ph = predict_partial_hazard(X);
   detail::check_finite(times, "times");
-  const auto col = stratum_columns(strata, X.rows());
-  Matrix base(baseline_cumulative_hazard.cols(), times.size());
-  for (Eigen::Index k = 0; k < base.rows(); ++k) {
-    for (Eigen::Index t = 0; t < times.size(); ++t) base(k, t) = interp_baseline(k, times[t]);
-  }
-  Matrix out(X.rows(), times.size());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) out.row(i) = ph[i] * base.row(col[static_cast<std::size_t>(i)]);
-  return out;
+  return detail::cumulative_hazard(ph, stratum_columns(strata, X.rows()), times, baseline_times,
+                                   baseline_cumulative_hazard);
 }
 
 Matrix CoxModel::predict_survival_function(const MatrixRef& X, const VectorRef& times, const CodesRef& strata) const {
@@ -374,12 +356,7 @@ Vector CoxModel::predict_survival_at(const MatrixRef& X, const VectorRef& times,
   const Vector ph = predict_partial_hazard(X);
   detail::check_same_length(X.rows(), times.size(), "X rows", "times");
   detail::check_finite(times, "times");
-  const auto col = stratum_columns(strata, X.rows());
-  Vector out(X.rows());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) {
-    out[i] = std::exp(-ph[i] * interp_baseline(col[static_cast<std::size_t>(i)], times[i]));
-  }
-  return out;
+  return detail::survival_at(ph, stratum_columns(strata, X.rows()), times, baseline_times, baseline_cumulative_hazard);
 }
 
 Vector CoxModel::predict_event_probability(const MatrixRef& X, const VectorRef& times, const CodesRef& strata) const {

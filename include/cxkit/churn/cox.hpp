@@ -126,8 +126,6 @@ class CoxPH {
   void require_fitted() const;
   void check_predict_input(const MatrixRef& X) const;
   std::vector<Eigen::Index> stratum_columns(const CodesRef& strata, Eigen::Index n) const;
-  /// Baseline cumulative hazard of column k at time t, numpy.interp style.
-  double interp_baseline(Eigen::Index k, double t) const noexcept;
 
   CoxOptions options_;
   bool fitted_ = false;

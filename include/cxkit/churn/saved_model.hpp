@@ -140,7 +140,6 @@ struct CoxModel {
  private:
   void check_X(const MatrixRef& X) const;
   std::vector<Eigen::Index> stratum_columns(const CodesRef& strata, Eigen::Index n) const;
-  double interp_baseline(Eigen::Index k, double t) const noexcept;
 };
 
 /// Bit-exact equality (doubles compared by their bits: -0.0 != 0.0, NaN == the same NaN):
