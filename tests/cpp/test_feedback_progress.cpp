@@ -13,41 +13,16 @@
 
 #include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "progress_recorder.hpp"
+
 using namespace cxkit::feedback;
+using cxkit_test::expect_contract;
+using cxkit_test::Recorder;
 
 namespace {
-
-using Calls = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
-
-struct Recorder {
-  Calls calls;
-  std::thread::id caller = std::this_thread::get_id();
-  bool other_thread = false;
-  cxkit::Progress progress() {
-    return {[this](std::uint64_t done, std::uint64_t total) {
-      calls.emplace_back(done, total);
-      other_thread |= std::this_thread::get_id() != caller;
-      return true;
-    }};
-  }
-};
-
-void expect_contract(const Recorder& r, std::uint64_t total) {
-  ASSERT_FALSE(r.calls.empty());
-  EXPECT_FALSE(r.other_thread) << "callback ran on a worker thread";
-  std::uint64_t prev = 0;
-  for (const auto& [done, t] : r.calls) {
-    EXPECT_EQ(t, total);
-    EXPECT_LE(done, total);
-    EXPECT_GE(done, prev);
-    prev = done;
-  }
-  EXPECT_EQ(r.calls.back().first, total);
-}
 
 // Topic texts (three topic words of which two or three appear, plus a rare filler) and noise.
 std::vector<std::string> corpus(std::size_t n, std::size_t topics, std::uint64_t seed) {

@@ -8,46 +8,20 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "cxkit/core/event_log.hpp"
 #include "cxkit/core/progress.hpp"
 #include "cxkit/journey/discover.hpp"
+#include "progress_recorder.hpp"
 
 using namespace cxkit;
 using namespace cxkit::journey;
+using cxkit_test::expect_contract;
+using cxkit_test::Recorder;
 
 namespace {
-
-using Calls = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
-
-struct Recorder {
-  Calls calls;
-  std::thread::id caller = std::this_thread::get_id();
-  bool other_thread = false;
-  std::size_t stop_at_call = SIZE_MAX;  // return false on this call (0-based)
-  Progress progress() {
-    return {[this](std::uint64_t done, std::uint64_t total) {
-      other_thread |= std::this_thread::get_id() != caller;
-      calls.emplace_back(done, total);
-      return calls.size() - 1 != stop_at_call;
-    }};
-  }
-};
-
-void expect_contract(const Calls& calls, std::uint64_t total) {
-  ASSERT_FALSE(calls.empty());
-  std::uint64_t prev = 0;
-  for (const auto& [done, t] : calls) {
-    EXPECT_EQ(t, total);
-    EXPECT_LE(done, total);
-    EXPECT_GE(done, prev);
-    prev = done;
-  }
-  EXPECT_EQ(calls.back().first, total);
-}
 
 // `n_cases` cases of 3-12 events over 9 activities, times increasing: ~7.5 events per case.
 EventLog log_of(std::size_t n_cases) {
@@ -86,8 +60,7 @@ TEST(JourneyProgress, ContractAndSameResultForAnyThreadCount) {
     o.progress = r.progress();
     const JourneyMap m = discover(log, o);
     EXPECT_TRUE(m == plain) << threads << " threads";
-    expect_contract(r.calls, log.size());
-    EXPECT_FALSE(r.other_thread);
+    expect_contract(r, log.size());  // includes: no call from a worker thread
     // Coarse: one report per 65,536 events of the calling thread's range at most, plus a
     // few around the end; never per case or per event.
     EXPECT_LE(r.calls.size(), log.size() / 65536 + 8 + (threads > 1 ? 2000 : 0));
@@ -126,7 +99,7 @@ TEST(JourneyProgress, TotalIsTheEventsOfTheListedCases) {
   DiscoverOptions o = options(1);
   o.progress = r.progress();
   const JourneyMap m = discover_cases(log, cases, o);
-  expect_contract(r.calls, events);
+  expect_contract(r, events);
   EXPECT_EQ(m.n_events(), events);
   EXPECT_TRUE(m == discover_cases(log, cases, options(1)));
 }

@@ -17,7 +17,6 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,40 +25,15 @@
 #include "cxkit/io/xes.hpp"
 #include "cxkit/moments/evaluate.hpp"
 #include "cxkit/simulate/company.hpp"
+#include "progress_recorder.hpp"
 
 using namespace cxkit;
 using namespace std::chrono_literals;
+using cxkit_test::Calls;
+using cxkit_test::expect_contract;
+using cxkit_test::Recorder;
 
 namespace {
-
-using Calls = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
-
-/// A callback recording its calls and whether any came from another thread.
-struct Recorder {
-  Calls calls;
-  std::thread::id caller = std::this_thread::get_id();
-  bool other_thread = false;
-  Progress progress() {
-    return {[this](std::uint64_t done, std::uint64_t total) {
-      calls.emplace_back(done, total);
-      other_thread |= std::this_thread::get_id() != caller;
-      return true;
-    }};
-  }
-};
-
-void expect_contract(const Recorder& r, std::uint64_t total) {
-  ASSERT_FALSE(r.calls.empty());
-  EXPECT_FALSE(r.other_thread) << "the callback ran on a worker thread";
-  std::uint64_t prev = 0;
-  for (const auto& [done, t] : r.calls) {
-    EXPECT_EQ(t, total);
-    EXPECT_LE(done, total);
-    EXPECT_GE(done, prev);
-    prev = done;
-  }
-  EXPECT_EQ(r.calls.back().first, total);
-}
 
 Timestamp at(const char* iso) {
   Timestamp t;

@@ -2,31 +2,16 @@
 identical results with and without it, exceptions from the callable, and Ctrl-C while C++ runs."""
 from __future__ import annotations
 
-import os
 import random
-import signal
-import threading
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import check_contract, needs_main_thread, recorder, sigint_latency
 
 import cxkit
 
 fb = cxkit.feedback
-
-
-def _recorder() -> tuple[list[tuple[int, int]], object]:
-    calls: list[tuple[int, int]] = []
-    return calls, lambda done, total: calls.append((done, total))
-
-
-def _check_contract(calls: list[tuple[int, int]], total: int) -> None:
-    assert calls, "the callable was never called"
-    assert all(t == total for _, t in calls)
-    dones = [d for d, _ in calls]
-    assert dones == sorted(dones) and dones[-1] == total
 
 
 def _texts(n: int, topics: int = 6, seed: int = 1) -> list[str]:
@@ -49,10 +34,10 @@ def _frame(texts: list[str]) -> pd.DataFrame:
 
 def test_detect_themes_callable_contract_and_documented_total() -> None:
     texts = _texts(6000)
-    calls, cb = _recorder()
+    calls, cb = recorder()
     r = fb.detect_themes(_frame(texts), customer=None, time=None, language="en", sample_size=1500, progress=cb)
     n, sample, rounds = len(texts), 1500, 4  # max_rounds default
-    _check_contract(calls, 3 * n + rounds * (2 * sample + n))
+    check_contract(calls, 3 * n + rounds * (2 * sample + n))
     assert r.info["rounds"] >= 2
     assert len(calls) > 10  # per chunk of work, not only at the end
 
@@ -72,9 +57,9 @@ def test_detect_themes_identical_with_progress_and_any_threads(capsys: pytest.Ca
 def test_detect_themes_on_embeddings_reports_progress() -> None:
     rng = np.random.default_rng(0)
     emb = np.eye(4, dtype=np.float32)[np.arange(800) % 4] + rng.normal(0, 0.05, (800, 4)).astype(np.float32)
-    calls, cb = _recorder()
+    calls, cb = recorder()
     r = fb.detect_themes(_frame([""] * 800), customer=None, time=None, embeddings=emb, progress=cb)
-    _check_contract(calls, 3 * 800 + 4 * (2 * 800 + 800))
+    check_contract(calls, 3 * 800 + 4 * (2 * 800 + 800))
     assert len(r.themes) == 4
 
 
@@ -94,13 +79,13 @@ def test_callable_exception_propagates_from_every_operation() -> None:
 
 def test_find_duplicates_and_text_index_contract_and_same_results() -> None:
     texts = _texts(9000, seed=7)
-    calls, cb = _recorder()
+    calls, cb = recorder()
     d = fb.find_duplicates(texts, threshold=0.6, progress=cb)
-    _check_contract(calls, 4 * len(texts))
+    check_contract(calls, 4 * len(texts))
     assert d == fb.find_duplicates(texts, threshold=0.6)
-    calls, cb = _recorder()
+    calls, cb = recorder()
     idx = fb.TextIndex(texts, progress=cb)
-    _check_contract(calls, 2 * len(texts))
+    check_contract(calls, 2 * len(texts))
     plain = fb.TextIndex(texts)
     for q in ("topic1word0 topic1word2", "filler12 topic4word1"):
         pd.testing.assert_frame_equal(idx.similar(q, k=20), plain.similar(q, k=20))
@@ -119,37 +104,20 @@ def test_keyboard_interrupt_from_the_callable_stops_detect_themes_early() -> Non
     assert len(seen) == 3
 
 
-def _sigint_latency(run) -> float:
-    sent: list[float] = []
-
-    def send() -> None:
-        sent.append(time.perf_counter())
-        os.kill(os.getpid(), signal.SIGINT)
-
-    timer = threading.Timer(0.3, send)
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            run()
-    finally:
-        timer.cancel()
-    return time.perf_counter() - sent[0]
-
-
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@needs_main_thread
 @pytest.mark.parametrize("threads", [1, 2])
 def test_ctrl_c_while_detect_themes_runs_without_a_callable(threads: int) -> None:
     # About 4 s of work at 1 thread; without the C++-side check the interrupt would only
     # surface after detect_themes returned.
     df = _frame(_texts(150_000, topics=40, seed=2))
-    latency = _sigint_latency(lambda: fb.detect_themes(df, customer=None, time=None, threads=threads))
+    latency = sigint_latency(0.3, lambda: fb.detect_themes(df, customer=None, time=None, threads=threads))
     assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT"
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@needs_main_thread
 def test_ctrl_c_while_text_index_and_duplicates_run() -> None:
     texts = _texts(150_000, topics=40, seed=4)
-    latency = _sigint_latency(lambda: fb.TextIndex(texts))
+    latency = sigint_latency(0.3, lambda: fb.TextIndex(texts))
     assert latency < 0.5, f"TextIndex took {latency:.2f} s to stop after SIGINT"
-    latency = _sigint_latency(lambda: [fb.find_duplicates(texts, threshold=0.5) for _ in range(10)])
+    latency = sigint_latency(0.3, lambda: [fb.find_duplicates(texts, threshold=0.5) for _ in range(10)])
     assert latency < 0.5, f"find_duplicates took {latency:.2f} s to stop after SIGINT"

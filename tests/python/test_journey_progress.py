@@ -1,14 +1,10 @@
 """progress= on cxkit.journey.discover: the callable contract, the tqdm bar, exceptions and Ctrl-C."""
 from __future__ import annotations
 
-import os
-import signal
-import threading
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import check_contract, needs_main_thread, recorder, sigint_latency, timed
 
 import cxkit
 from cxkit import journey
@@ -31,24 +27,12 @@ def medium() -> cxkit.EventLog:
     return _log(40_000)  # 400k events: several blocks of 65,536 events per thread
 
 
-def _recorder() -> tuple[list[tuple[int, int]], object]:
-    calls: list[tuple[int, int]] = []
-    return calls, lambda done, total: calls.append((done, total))
-
-
-def _check_contract(calls: list[tuple[int, int]], total: int) -> None:
-    assert calls, "the callable was never called"
-    assert all(t == total for _, t in calls)
-    dones = [d for d, _ in calls]
-    assert dones == sorted(dones) and dones[-1] == total and dones[0] <= total
-
-
 @pytest.mark.parametrize("threads", [1, 2, 4])
 def test_callable_contract_and_identical_results(medium: cxkit.EventLog, threads: int) -> None:
     plain = journey.discover(medium, threads=1)
-    calls, cb = _recorder()
+    calls, cb = recorder()
     with_cb = journey.discover(medium, threads=threads, progress=cb)
-    _check_contract(calls, len(medium))
+    check_contract(calls, len(medium))
     assert with_cb == plain
     if threads == 1:
         # One report per 65,536 events scanned, then the end: coarse, never per case.
@@ -94,7 +78,7 @@ def test_bad_progress_argument_is_a_type_error(medium: cxkit.EventLog) -> None:
         journey.discover(medium, progress="yes")  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@needs_main_thread
 @pytest.mark.parametrize("threads", [1, 2])
 def test_ctrl_c_while_cpp_runs_interrupts_without_a_callable(threads: int) -> None:
     # SIGINT arrives while discovery runs in C++ with the GIL released and no Python callable:
@@ -102,25 +86,8 @@ def test_ctrl_c_while_cpp_runs_interrupts_without_a_callable(threads: int) -> No
     log = _log(200_000)  # 2M events, nearly all distinct variants
     # Discovery is fast (about 0.1 s for these 2M events on an idle core, seconds under load):
     # time one full run and send the signal a quarter of the way into the next.
-    t0 = time.perf_counter()
-    journey.discover(log, threads=threads)
-    full = time.perf_counter() - t0
-    sent: list[float] = []
-
-    def send() -> None:
-        sent.append(time.perf_counter())
-        os.kill(os.getpid(), signal.SIGINT)
-
-    timer = threading.Timer(full / 4, send)
-    t0 = time.perf_counter()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            journey.discover(log, threads=threads)
-    finally:
-        timer.cancel()
-    assert sent, "discovery ended before the signal was sent"
-    latency = time.perf_counter() - sent[0]
+    full = timed(lambda: journey.discover(log, threads=threads))
+    latency = sigint_latency(full / 4, lambda: journey.discover(log, threads=threads))
     # A block of 65,536 events takes a few milliseconds; without the check the interrupt would
     # only surface after the whole discovery returned.
-    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (run started {sent[0] - t0:.2f} s earlier)"
+    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (sent {full / 4:.2f} s into the run)"

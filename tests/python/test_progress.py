@@ -1,26 +1,12 @@
 """progress= on cxkit.simulate.company and cxkit.read_csv: tqdm bar, callables, Ctrl-C."""
 from __future__ import annotations
 
-import os
 import signal
-import threading
-import time
 
 import pytest
+from conftest import check_contract, needs_main_thread, recorder, sigint_latency
 
 import cxkit
-
-
-def _recorder() -> tuple[list[tuple[int, int]], object]:
-    calls: list[tuple[int, int]] = []
-    return calls, lambda done, total: calls.append((done, total))
-
-
-def _check_contract(calls: list[tuple[int, int]], total: int) -> None:
-    assert calls, "the callable was never called"
-    assert all(t == total for _, t in calls)
-    dones = [d for d, _ in calls]
-    assert dones == sorted(dones) and dones[-1] == total and dones[0] <= total
 
 
 def _csv(rows: int) -> bytes:
@@ -30,9 +16,9 @@ def _csv(rows: int) -> bytes:
 
 
 def test_simulator_callable_reaches_two_passes_of_accounts() -> None:
-    calls, cb = _recorder()
+    calls, cb = recorder()
     cxkit.simulate.company(n_accounts=1000, months=6, seed=5, threads=1, progress=cb)
-    _check_contract(calls, 2000)  # every account is simulated twice
+    check_contract(calls, 2000)  # every account is simulated twice
     assert len(calls) == 9  # 4 blocks of 256 accounts per pass, then the end
 
 
@@ -49,9 +35,9 @@ def test_read_csv_bar_and_callable(capsys: pytest.CaptureFixture[str], tmp_path)
     path = tmp_path / "events.csv"
     path.write_bytes(data)
     names = dict(case="case", activity="activity", timestamp="time")
-    calls, cb = _recorder()
+    calls, cb = recorder()
     with_cb = cxkit.read_csv(path, **names, progress=cb)
-    _check_contract(calls, len(data))
+    check_contract(calls, len(data))
     assert len(calls) == 2 and 4 << 20 <= calls[0][0] < len(data)
     with_bar = cxkit.read_csv(data, **names, progress=True)
     assert "reading CSV" in capsys.readouterr().err
@@ -98,24 +84,11 @@ def test_sigint_from_the_callback_stops_the_simulator() -> None:
     assert len(seen) == 2
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@needs_main_thread
 def test_ctrl_c_while_cpp_runs_interrupts_without_a_callable() -> None:
     # SIGINT arrives while the simulator runs with the GIL released and no Python callable:
     # the C++ side's signal check (about every 256 accounts) must turn it into KeyboardInterrupt.
-    sent: list[float] = []
-
-    def send() -> None:
-        sent.append(time.perf_counter())
-        os.kill(os.getpid(), signal.SIGINT)
-
-    timer = threading.Timer(0.2, send)
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            cxkit.simulate.company(n_accounts=40_000, months=36, threads=1)
-    finally:
-        timer.cancel()
-    latency = time.perf_counter() - sent[0]
+    latency = sigint_latency(0.2, lambda: cxkit.simulate.company(n_accounts=40_000, months=36, threads=1))
     # The full run takes ~3.5 s here; without the C++ check the interrupt would only surface
     # after it returned. A block of 256 accounts takes ~20 ms, so stopping follows closely.
     assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT"

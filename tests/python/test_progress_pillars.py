@@ -4,60 +4,15 @@ propagating, and Ctrl-C (SIGINT) interrupting each operation promptly while C++ 
 from __future__ import annotations
 
 import gzip
-import os
-import signal
-import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import check_contract, needs_main_thread, recorder, sigint_latency, timed
 
 import cxkit
 
 AS_OF = "2024-07-01"
-
-
-def _recorder() -> tuple[list[tuple[int, int]], Callable[[int, int], None]]:
-    calls: list[tuple[int, int]] = []
-    return calls, lambda done, total: calls.append((done, total))
-
-
-def _check_contract(calls: list[tuple[int, int]], total: int) -> None:
-    assert calls, "the callable was never called"
-    assert all(t == total for _, t in calls)
-    dones = [d for d, _ in calls]
-    assert dones == sorted(dones) and dones[-1] == total and dones[0] <= total
-
-
-def _interrupted_after(delay: float, run: Callable[[], Any]) -> float:
-    """Sends SIGINT `delay` s into run(); returns how long run() took to raise KeyboardInterrupt."""
-    sent: list[float] = []
-
-    def send() -> None:
-        sent.append(time.perf_counter())
-        os.kill(os.getpid(), signal.SIGINT)
-
-    timer = threading.Timer(delay, send)
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            run()
-    finally:
-        timer.cancel()
-    assert sent, "finished before the signal was sent: make the input bigger"
-    return time.perf_counter() - sent[0]
-
-
-def _timed(run: Callable[[], Any]) -> float:
-    t0 = time.perf_counter()
-    run()
-    return time.perf_counter() - t0
-
-
-needs_main_thread = pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
-                                       reason="signals need the main thread")
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +43,9 @@ def test_evaluate_callable_contract_and_same_rows_for_any_threads(company: cxkit
     plain = cxkit.moments.evaluate(log, ms, threads=1)
     assert len(plain) > 0
     for threads in (1, 2, 8):
-        calls, cb = _recorder()
+        calls, cb = recorder()
         with_cb = cxkit.moments.evaluate(log, ms, threads=threads, progress=cb)
-        _check_contract(calls, log.n_cases)  # units: cases
+        check_contract(calls, log.n_cases)  # units: cases
         pd.testing.assert_frame_equal(with_cb, plain)
         pd.testing.assert_frame_equal(cxkit.moments.evaluate(log, ms, threads=threads), plain)
 
@@ -119,9 +74,9 @@ def test_evaluate_bad_progress_is_a_type_error(company: cxkit.simulate.Company) 
 def test_ctrl_c_interrupts_evaluate(long_company: cxkit.simulate.Company) -> None:
     # Many moments make one evaluation long; blocks of ~16k events take milliseconds each.
     ms = _moments(copies=150)
-    full = _timed(lambda: cxkit.moments.evaluate(long_company.events, ms, threads=1))
+    full = timed(lambda: cxkit.moments.evaluate(long_company.events, ms, threads=1))
     assert full > 0.5, f"the input is too small to test Ctrl-C ({full:.2f} s)"
-    latency = _interrupted_after(0.15, lambda: cxkit.moments.evaluate(long_company.events, ms, threads=1))
+    latency = sigint_latency(0.15, lambda: cxkit.moments.evaluate(long_company.events, ms, threads=1))
     assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
 
 
@@ -130,13 +85,13 @@ def test_ctrl_c_interrupts_evaluate(long_company: cxkit.simulate.Company) -> Non
 def test_build_features_callable_contract_and_same_frame_for_any_threads(company: cxkit.simulate.Company) -> None:
     plain = cxkit.churn.build_features(company.events, company.accounts, AS_OF, threads=1, active_only=False)
     for threads in (1, 2, 8):
-        calls, cb = _recorder()
+        calls, cb = recorder()
         with_cb = cxkit.churn.build_features(company.events, company.accounts, AS_OF, threads=threads,
                                              active_only=False, progress=cb)
-        _check_contract(calls, len(company.accounts))  # units: rows = accounts
+        check_contract(calls, len(company.accounts))  # units: rows = accounts
         pd.testing.assert_frame_equal(with_cb, plain)
     # One thread: a report after each block of 256 rows, then the end.
-    calls, cb = _recorder()
+    calls, cb = recorder()
     cxkit.churn.build_features(company.events, company.accounts, AS_OF, threads=1, progress=cb)
     n = len(company.accounts)
     assert calls == [(k, n) for k in range(256, n, 256)] + [(n, n), (n, n)]
@@ -156,7 +111,7 @@ def test_build_features_bar_and_exception(company: cxkit.simulate.Company, capsy
 def test_backtest_reports_two_steps_per_date(company: cxkit.simulate.Company) -> None:
     dates = ["2024-04-01", "2024-05-01", "2024-06-01"]
     plain = cxkit.churn.backtest(company.events, company.accounts, dates, horizon="30D")
-    calls, cb = _recorder()
+    calls, cb = recorder()
     watched = cxkit.churn.backtest(company.events, company.accounts, dates, horizon="30D", progress=cb)
     assert calls == [(k, 6) for k in range(1, 7)]  # three snapshots built, then three folds
     assert watched == plain
@@ -173,9 +128,9 @@ def test_ctrl_c_interrupts_build_features(long_company: cxkit.simulate.Company) 
     def run() -> Any:
         return churn.build_features(long_company.events, accounts, "2028-06-01", windows=windows, threads=1)
 
-    full = _timed(run)
+    full = timed(run)
     assert full > 0.5, f"the input is too small to test Ctrl-C ({full:.2f} s)"
-    latency = _interrupted_after(0.15, run)
+    latency = sigint_latency(0.15, run)
     assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
 
 
@@ -210,13 +165,13 @@ def test_read_xes_callable_contract_and_same_log(xes_bytes: bytes, tmp_path: Any
     path.write_bytes(packed)
     for data, total in ((xes_bytes, len(xes_bytes)), (path, len(packed))):
         for threads in (1, 2, 8):
-            calls, cb = _recorder()
+            calls, cb = recorder()
             log = cxkit.read_xes(data, threads=threads, progress=cb)
-            _check_contract(calls, total)  # bytes of the input as given: compressed for gzip
+            check_contract(calls, total)  # bytes of the input as given: compressed for gzip
             assert log == plain
             assert cxkit.read_xes(data, threads=threads) == plain
     # One parser on plain bytes: a report at every MiB read (4 chunks of 256 KiB), then the end.
-    calls, cb = _recorder()
+    calls, cb = recorder()
     cxkit.read_xes(xes_bytes, threads=1, progress=cb)
     n = len(xes_bytes)
     assert calls == [(k << 20, n) for k in range(1, n // (1 << 20) + 1)] + [(n, n)]
@@ -241,7 +196,7 @@ def test_ctrl_c_interrupts_read_xes() -> None:
     def run() -> Any:
         return cxkit.read_xes(data, threads=1)
 
-    full = _timed(run)
+    full = timed(run)
     assert full > 0.5, f"the input is too small to test Ctrl-C ({full:.2f} s)"
-    latency = _interrupted_after(0.15, run)
+    latency = sigint_latency(0.15, run)
     assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
