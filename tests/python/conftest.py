@@ -44,6 +44,11 @@ needs_main_thread = pytest.mark.skipif(threading.current_thread() is not threadi
                                        reason="signals need the main thread")
 
 
+# How soon after SIGINT a long operation must stop: one block of work plus the signal check.
+# Sanitizer builds (scripts/sanitize sets CXKIT_SANITIZED) run each block 2-5 times slower.
+PROMPT_SECONDS = 0.5 * (4 if os.environ.get("CXKIT_SANITIZED") else 1)
+
+
 def sigint_latency(delay: float, run: Callable[[], Any]) -> float:
     """Sends SIGINT `delay` s into run(), checks that run() raised KeyboardInterrupt and returns
     how long after the signal it did so (fails if run() ended before the signal was sent)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import check_contract, needs_main_thread, recorder, sigint_latency, timed
+from conftest import PROMPT_SECONDS, check_contract, needs_main_thread, recorder, sigint_latency, timed
 
 import cxkit
 
@@ -77,7 +77,7 @@ def test_ctrl_c_interrupts_evaluate(long_company: cxkit.simulate.Company) -> Non
     full = timed(lambda: cxkit.moments.evaluate(long_company.events, ms, threads=1))
     assert full > 0.5, f"the input is too small to test Ctrl-C ({full:.2f} s)"
     latency = sigint_latency(0.15, lambda: cxkit.moments.evaluate(long_company.events, ms, threads=1))
-    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
+    assert latency < PROMPT_SECONDS, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
 
 
 # ---- churn features ----
@@ -131,7 +131,7 @@ def test_ctrl_c_interrupts_build_features(long_company: cxkit.simulate.Company) 
     full = timed(run)
     assert full > 0.5, f"the input is too small to test Ctrl-C ({full:.2f} s)"
     latency = sigint_latency(0.15, run)
-    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
+    assert latency < PROMPT_SECONDS, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
 
 
 # ---- XES ----
@@ -199,4 +199,4 @@ def test_ctrl_c_interrupts_read_xes() -> None:
     full = timed(run)
     assert full > 0.5, f"the input is too small to test Ctrl-C ({full:.2f} s)"
     latency = sigint_latency(0.15, run)
-    assert latency < 0.5, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"
+    assert latency < PROMPT_SECONDS, f"took {latency:.2f} s to stop after SIGINT (a full run takes {full:.2f} s)"

@@ -90,6 +90,8 @@ def test_report_renders_in_headless_chromium(report: pathlib.Path, tmp_path: pat
     r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
                         (report / "index.html").resolve().as_uri()],
+                       # without scripts/sanitize's ASan preload: the browser is not ours to check
+                       env={k: v for k, v in os.environ.items() if k != "LD_PRELOAD"},
                        capture_output=True, text=True, timeout=180)
     dom = r.stdout
     assert r.returncode == 0 and "<body" in dom, r.stderr[-2000:]
