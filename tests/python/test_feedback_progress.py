@@ -7,7 +7,8 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROMPT_SECONDS, check_contract, needs_main_thread, recorder, sigint_latency
+from conftest import (PROMPT_SECONDS, check_contract, needs_main_thread, not_in_full_sanitizer_run,
+                      recorder, sigint_latency)
 
 import cxkit
 
@@ -104,6 +105,7 @@ def test_keyboard_interrupt_from_the_callable_stops_detect_themes_early() -> Non
     assert len(seen) == 3
 
 
+@not_in_full_sanitizer_run
 @needs_main_thread
 @pytest.mark.parametrize("threads", [1, 2])
 def test_ctrl_c_while_detect_themes_runs_without_a_callable(threads: int) -> None:
@@ -114,6 +116,7 @@ def test_ctrl_c_while_detect_themes_runs_without_a_callable(threads: int) -> Non
     assert latency < PROMPT_SECONDS, f"took {latency:.2f} s to stop after SIGINT"
 
 
+@not_in_full_sanitizer_run
 @needs_main_thread
 def test_ctrl_c_while_text_index_and_duplicates_run() -> None:
     texts = _texts(150_000, topics=40, seed=4)

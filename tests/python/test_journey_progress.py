@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import PROMPT_SECONDS, check_contract, needs_main_thread, recorder, sigint_latency, timed
+from conftest import (PROMPT_SECONDS, check_contract, needs_main_thread, not_in_full_sanitizer_run,
+                      recorder, sigint_latency, timed)
 
 import cxkit
 from cxkit import journey
@@ -78,6 +79,7 @@ def test_bad_progress_argument_is_a_type_error(medium: cxkit.EventLog) -> None:
         journey.discover(medium, progress="yes")  # type: ignore[arg-type]
 
 
+@not_in_full_sanitizer_run
 @needs_main_thread
 @pytest.mark.parametrize("threads", [1, 2])
 def test_ctrl_c_while_cpp_runs_interrupts_without_a_callable(threads: int) -> None:
