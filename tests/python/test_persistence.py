@@ -359,13 +359,7 @@ def _kind(violation: str) -> str:
     return violation.split(": ")[0]
 
 
-# Classes whose __setstate__ still lets a damaged state through as another exception (strict: a fixed one
-# turns red until it leaves this set).
-PENDING: dict[str, str] = {}  # class -> reason, for a known bug (strict xfail) until it is fixed
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PENDING[n]))
-                                  if n in PENDING else n for n in PICKLED])
+@pytest.mark.parametrize("name", PICKLED)
 def test_truncated_or_corrupted_pickles_fail_cleanly(name):
     """Every class's ``__setstate__`` checks its state's fields (``_time.state_fields``) and turns what
     rebuilding from a still-damaged state raises into a ValueError naming the class (``_time.state_damage``):
